@@ -1,0 +1,92 @@
+"""The ``aekd-verify`` command line (thin: parses, calls the library, prints JSON).
+
+Exit codes (DESIGN §4): 0 success / optimal; 1 certified NOT optimal (or a check
+failed); 2 bad input; 3 infeasible cap ``C < 1/M``; 4 solver failure.
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import wraps
+from pathlib import Path
+
+import click
+
+from .errors import AekdError
+
+EXIT_OK, EXIT_NOT_OPTIMAL, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
+
+
+def _guard(fn):
+    """Turn every :class:`AekdError` into a one-line message and its exit code."""
+
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except AekdError as exc:
+            click.echo(f"aekd-verify: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="aekd-verify")
+def main() -> None:
+    """Reference oracle and verification suite for AE-KD (Theorem 1)."""
+
+
+_METHOD_CHOICES = ["auto", "active-set", "cvxpy-primal", "cvxpy-dual", "exact", "torch"]
+
+
+@main.command()
+@click.argument("grads", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--cap", "cap", type=float, required=True, help="The cap C (>= 1/M).")
+@click.option("--method", type=click.Choice(_METHOD_CHOICES), default="auto", show_default=True)
+@_guard
+def solve(grads: Path, cap: float, method: str) -> None:
+    """Solve the primal (17) and dual (22) for GRADS; print one JSON object."""
+    from .io import dumps, load_gradients
+    from .solvers import solve as _solve
+
+    sol = _solve(load_gradients(grads), cap, method)
+    click.echo(dumps(sol.to_dict()))
+
+
+@main.command()
+@click.argument("grads", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--cap", "cap", type=float, required=True, help="The cap C (>= 1/M).")
+@click.option("--alpha", "alpha_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Weights to certify: .json list, {'alpha': [...]} (e.g. solve's output) or .npy.")
+@click.option("--tol", type=float, default=1e-9, show_default=True, help="Relative tolerance.")
+@_guard
+def certify(grads: Path, cap: float, alpha_file: Path, tol: float) -> None:
+    """Certify weights ALPHA for GRADS; exit 1 when not optimal."""
+    from .certificate import certify as _certify
+    from .io import dumps, load_alpha, load_gradients
+
+    cert = _certify(load_gradients(grads), cap, alpha=load_alpha(alpha_file), tol=tol)
+    click.echo(dumps(cert.to_dict()))
+    sys.exit(EXIT_OK if cert.optimal else EXIT_NOT_OPTIMAL)
+
+
+def _register_optional() -> None:
+    """Attach the subcommands that live in their own modules."""
+    from importlib import import_module
+
+    for module, name in [("battery_cli", "verify"), ("proofs_cli", "proofs"), ("report.cli", "report"),
+                         ("train.cli", "train"), ("conformance_cli", "conformance")]:
+        try:
+            mod = import_module(f"aekd_verify.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.startswith("aekd_verify"):
+                continue
+            raise
+        main.add_command(getattr(mod, name))
+
+
+_register_optional()
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,107 @@
+"""Exact KKT solves on a working set, shared by the active-set solver and the polishing step.
+
+A *working set* fixes some weights at a bound (``LOWER``: 0, ``UPPER``: ``C``) and
+leaves the others ``FREE``.  On it, the dual (22) restricted to the hyperplane
+``sum alpha = 1`` is an equality-constrained quadratic whose minimiser solves the
+KKT system ``[K_FF 1; 1^T 0] [alpha_F; lambda] = [-K_FB alpha_B; 1 - sum alpha_B]``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..tolerances import EPS
+
+__all__ = ["FREE", "LOWER", "UPPER", "direction", "refine", "polish"]
+
+FREE, LOWER, UPPER = 0, 1, 2
+
+
+def _hyperplane_basis(m: int) -> np.ndarray:
+    """Orthonormal ``Z`` (``m x (m-1)``) with ``1^T Z = 0``."""
+    q, _ = np.linalg.qr(np.column_stack([np.ones(m), np.eye(m)[:, : m - 1]]))
+    return q[:, 1:]
+
+
+def direction(KFF: np.ndarray, gF: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Step ``p`` with ``1^T p = 0`` minimising ``1/2 p^T KFF p + gF^T p``.
+
+    Returns ``(p, exact)``: ``exact`` is True when ``p`` reaches the minimiser on
+    the affine set (the caller may take the full step), False when ``p`` is a
+    zero-curvature descent direction (the minimum does not exist).
+    """
+    m = gF.size
+    if m == 1:
+        return np.zeros(1), True
+    # Fast path: the bordered KKT matrix is usually non-singular.
+    A = np.empty((m + 1, m + 1))
+    A[:m, :m] = KFF
+    A[:m, m] = 1.0
+    A[m, :m] = 1.0
+    A[m, m] = 0.0
+    rhs = np.concatenate([-gF, [0.0]])
+    try:
+        x = np.linalg.solve(A, rhs)
+        if np.isfinite(x).all():
+            res = A @ x - rhs
+            x += np.linalg.solve(A, -res)  # one step of iterative refinement
+            res = A @ x - rhs
+            if np.abs(res).max() <= 1e-12 * (1.0 + np.abs(rhs).max()) and np.abs(x).max() < 1e6:
+                return x[:m], True
+    except np.linalg.LinAlgError:
+        pass
+    # Robust path: reduced Hessian on the hyperplane, eigen-decomposed.
+    Z = _hyperplane_basis(m)
+    H = Z.T @ KFF @ Z
+    w, V = np.linalg.eigh(0.5 * (H + H.T))
+    h = Z.T @ gF
+    c = V.T @ h
+    tau = 32 * EPS * max(1.0, float(np.abs(w).max()))
+    null = w <= tau
+    if null.any() and np.abs(c[null]).max() > 1e-13 * (1.0 + np.abs(c).max()):
+        y = -(V[:, null] @ c[null])  # descent with zero curvature
+        return Z @ y, False
+    y = -(V[:, ~null] @ (c[~null] / w[~null]))
+    return Z @ y, True
+
+
+def refine(K: np.ndarray, cap: float, alpha: np.ndarray, state: np.ndarray) -> np.ndarray:
+    """Re-solve the KKT system of the final working set (iterative refinement)."""
+    F = np.flatnonzero(state == FREE)
+    out = alpha.copy()
+    out[state == LOWER] = 0.0
+    out[state == UPPER] = cap
+    if F.size == 0:
+        return out
+    B = np.flatnonzero(state != FREE)
+    target = 1.0 - float(out[B].sum())
+    for _ in range(2):
+        g = K @ out
+        p, exact = direction(K[np.ix_(F, F)], g[F])
+        if not exact:
+            break
+        cand = out.copy()
+        cand[F] += p
+        cand[F] += (target - cand[F].sum()) / F.size
+        if cand[F].min() < -1e-12 or cand[F].max() > cap + 1e-12:
+            break
+        out = cand
+    out[F] = np.clip(out[F], 0.0, cap)
+    return out
+
+
+
+def polish(K: np.ndarray, cap: float, alpha: np.ndarray, *, delta: float = 1e-7) -> np.ndarray:
+    """Polish an interior-point answer on the working set it identifies.
+
+    Weights within ``delta`` of a bound are fixed there, the rest are free, and the
+    KKT system of that working set is solved exactly (:func:`refine`).  The
+    caller keeps the polished weights only when their certificate is no worse.
+    """
+    state = np.full(alpha.size, FREE)
+    state[alpha <= delta] = LOWER
+    if cap < 1.0:
+        state[alpha >= cap - delta] = UPPER
+    if (state == FREE).sum() == 0 and abs((state == UPPER).sum() * cap - 1.0) > 1e-12:
+        return alpha
+    return refine(K, cap, alpha, state)

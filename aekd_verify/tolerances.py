@@ -1,0 +1,40 @@
+"""Every numerical tolerance of the project, in one place.
+
+All tolerances are *relative*: residuals are divided by the problem's scale
+``s = max_m ||g_m||^2`` (``Problem.scale``) before they are compared, so a
+problem and the same problem multiplied by ``1e-8`` or ``1e8`` are judged alike.
+Absolute tolerances are the documented failure of the public implementations
+(DESIGN §2); none appears anywhere else in the package.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+EPS = float(np.finfo(np.float64).eps)
+
+#: default tolerance of ``Certificate.optimal`` and of ``aekd-verify certify``.
+CERTIFY_TOL = 1e-9
+
+#: a Gram matrix may be asymmetric by this much relative to its scale.
+GRAM_SYMMETRY_TOL = 1e-10
+#: ... and have eigenvalues down to ``-GRAM_PSD_TOL * scale``.
+GRAM_PSD_TOL = 1e-10
+
+#: ``M * C`` below ``1 - CAP_ROUNDING`` is infeasible; within it counts as ``C = 1/M``.
+CAP_ROUNDING = 8 * EPS
+
+#: the fast solver's multiplier test on the normalised problem (scale 1).
+ACTIVE_SET_MULTIPLIER_TOL = 64 * EPS
+
+#: the cvxpy references must reach this relative gap (Clarabel is asked for 1e-12).
+REFERENCE_GAP_TOL = 1e-9
+
+#: relative agreement of ``d`` and objectives between two certified solvers.
+AGREEMENT_TOL = 1e-8
+
+#: claims (battery) are judged at this relative slack.
+CLAIM_TOL = 1e-7
+
+#: torch solver target gaps, by dtype.
+TORCH_GAP_TOL = {"float64": 1e-12, "float32": 1e-6}
