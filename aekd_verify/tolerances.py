@@ -30,6 +30,9 @@ ACTIVE_SET_MULTIPLIER_TOL = 64 * EPS
 #: the cvxpy references must reach this relative gap (Clarabel is asked for 1e-12).
 REFERENCE_GAP_TOL = 1e-9
 
+#: a polished reference answer is preferred when its relative FW gap is below this.
+POLISH_ACCEPT_GAP = 1e-14
+
 #: relative agreement of ``d`` and objectives between two certified solvers.
 AGREEMENT_TOL = 1e-8
 

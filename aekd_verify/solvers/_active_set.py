@@ -41,10 +41,33 @@ from ._common import finish
 
 __all__ = ["solve_active_set", "active_set_weights"]
 
-def active_set_weights(K: np.ndarray, cap: float, *, max_iter: int | None = None) -> tuple[np.ndarray, dict]:
+def _warm_state(alpha: np.ndarray, cap: float, delta: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """A feasible start and working set near ``alpha`` (weights within ``delta`` of a
+    bound are fixed there, the sum is restored on the free weights), or None."""
+    M = alpha.size
+    state = np.full(M, _FREE)
+    state[alpha <= delta] = _LOWER
+    if cap < 1.0:
+        state[alpha >= cap - delta] = _UPPER
+    x = np.clip(alpha, 0.0, cap)
+    x[state == _LOWER] = 0.0
+    x[state == _UPPER] = cap
+    F = np.flatnonzero(state == _FREE)
+    if F.size == 0:
+        return (x, state) if abs(x.sum() - 1.0) <= 1e-14 else None
+    x[F] += (1.0 - x.sum()) / F.size
+    if x[F].min() < 0.0 or x[F].max() > cap:
+        return None
+    return x, state
+
+
+def active_set_weights(K: np.ndarray, cap: float, *, max_iter: int | None = None,
+                       start: np.ndarray | None = None, delta: float = 1e-7) -> tuple[np.ndarray, dict]:
     """Optimal ``alpha`` of ``min 1/2 a^T K a`` on the capped simplex, and statistics.
 
     ``K`` should be normalised (``max diag K = 1``); the tolerances assume it.
+    ``start`` warm-starts from approximate weights (e.g. an interior-point answer):
+    weights within ``delta`` of a bound start in the working set.
     """
     M = K.shape[0]
     k, _ = fill(cap, M)
@@ -54,6 +77,10 @@ def active_set_weights(K: np.ndarray, cap: float, *, max_iter: int | None = None
     upper = cap < 1.0
     alpha = np.full(M, 1.0 / M)
     state = np.full(M, _FREE)
+    warm = None if start is None else _warm_state(np.asarray(start, dtype=np.float64), cap, delta)
+    if warm is not None:
+        alpha, state = warm
+        stats["warm_start"] = True
     max_iter = max_iter or (50 * M + 100)
     need_direction = True
     for it in range(max_iter):

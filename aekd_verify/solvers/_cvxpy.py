@@ -10,9 +10,14 @@ Polishing.  An interior-point method stops at a relative duality gap near
 ``1e-14``; since the objective is 1-strongly convex in ``d``, that only bounds
 ``||d - d*|| / sqrt(s)`` by ``sqrt(2 gap) ~ 1e-7``.  As OSQP does, the references
 therefore *polish*: the weights within ``1e-7`` of a bound are fixed there and the
-KKT system of that working set is solved exactly (``_kkt.polish``).  The polished
+exact active-set iteration (``_active_set``) is warm-started from that working set,
+which solves its KKT system exactly and releases or adds bounds until the
+multipliers have the right signs (usually zero or one change).  The polish cannot
+make a wrong answer look right: it is accepted only through the solver-free
+certificate below.  The polished
 answer is kept only when its solver-free Frank--Wolfe gap is no larger than the
-raw answer's, and ``stats["polished"]`` says which was returned.
+raw answer's (or below ``POLISH_ACCEPT_GAP``, rounding level: a certified gap
+cannot tell apart two answers whose ``d`` differ by ``sqrt(1e-16)``), and ``stats["polished"]`` says which was returned.
 """
 
 from __future__ import annotations
@@ -23,9 +28,8 @@ import numpy as np
 
 from ..errors import SolverError, require
 from ..problem import Problem
-from ..tolerances import REFERENCE_GAP_TOL
+from ..tolerances import POLISH_ACCEPT_GAP, REFERENCE_GAP_TOL
 from ._common import finish
-from ._kkt import polish
 
 __all__ = ["solve_cvxpy_primal", "solve_cvxpy_dual", "gram_factor"]
 
@@ -67,8 +71,10 @@ def _best(K: np.ndarray, cap: float, alpha: np.ndarray, stats: dict) -> tuple[np
         feas = abs(a.sum() - 1.0) + max(0.0, -a.min()) + max(0.0, a.max() - cap)
         return abs(float(g @ (a - lmo(g, cap)))) + feas
 
-    polished = polish(K, cap, alpha)
-    better = fw(polished) <= fw(alpha)
+    from ._active_set import active_set_weights
+
+    polished, _ = active_set_weights(K, cap, start=alpha)
+    better = fw(polished) <= max(fw(alpha), POLISH_ACCEPT_GAP)
     stats["polished"] = bool(better)
     return (polished if better else alpha), better
 

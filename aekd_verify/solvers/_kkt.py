@@ -1,4 +1,4 @@
-"""Exact KKT solves on a working set, shared by the active-set solver and the polishing step.
+"""Exact KKT solves on a working set, used by the active-set solver.
 
 A *working set* fixes some weights at a bound (``LOWER``: 0, ``UPPER``: ``C``) and
 leaves the others ``FREE``.  On it, the dual (22) restricted to the hyperplane
@@ -12,7 +12,7 @@ import numpy as np
 
 from ..tolerances import EPS
 
-__all__ = ["FREE", "LOWER", "UPPER", "direction", "refine", "polish"]
+__all__ = ["FREE", "LOWER", "UPPER", "direction", "refine"]
 
 FREE, LOWER, UPPER = 0, 1, 2
 
@@ -88,20 +88,3 @@ def refine(K: np.ndarray, cap: float, alpha: np.ndarray, state: np.ndarray) -> n
         out = cand
     out[F] = np.clip(out[F], 0.0, cap)
     return out
-
-
-
-def polish(K: np.ndarray, cap: float, alpha: np.ndarray, *, delta: float = 1e-7) -> np.ndarray:
-    """Polish an interior-point answer on the working set it identifies.
-
-    Weights within ``delta`` of a bound are fixed there, the rest are free, and the
-    KKT system of that working set is solved exactly (:func:`refine`).  The
-    caller keeps the polished weights only when their certificate is no worse.
-    """
-    state = np.full(alpha.size, FREE)
-    state[alpha <= delta] = LOWER
-    if cap < 1.0:
-        state[alpha >= cap - delta] = UPPER
-    if (state == FREE).sum() == 0 and abs((state == UPPER).sum() * cap - 1.0) > 1e-12:
-        return alpha
-    return refine(K, cap, alpha, state)
