@@ -128,12 +128,12 @@ def certificate_for(problem: Problem, alpha: Any, d: Any = None, v: float | None
     for any finite candidate, feasible or not: infeasibility shows up as residuals.
     """
     alpha = check_alpha(problem, alpha)
-    d_rec, v_rec, xi_rec = recover_primal(problem, alpha)
+    if v is None or xi is None:
+        _, v_rec, xi_rec = recover_primal(problem, alpha, with_direction=False)
     s = problem.norm_scale
     K, C = problem.K, problem.cap
     Kalpha = K @ alpha
     if d is None:
-        d_arr = d_rec
         a = -Kalpha
         dn2 = max(float(alpha @ Kalpha), 0.0)
         stationarity = 0.0

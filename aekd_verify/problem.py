@@ -52,11 +52,11 @@ def _as_rational_rows(data: Any) -> tuple[tuple[Fraction, ...], ...] | None:
     return tuple(rows)
 
 
-def _to_float_matrix(data: Any, name: str) -> np.ndarray:
+def _to_float_matrix(data: Any, name: str, *, check_finite: bool = True) -> np.ndarray:
     if hasattr(data, "detach") and hasattr(data, "cpu"):  # a torch tensor
         data = data.detach().cpu().double().numpy()
     try:
-        arr = np.array(data, dtype=np.float64)
+        arr = np.asarray(data, dtype=np.float64)  # no copy for float64 input
     except (TypeError, ValueError) as exc:
         raise InputError(f"{name} must be a real numeric matrix; could not convert it: {exc}") from None
     if arr.ndim != 2:
@@ -65,13 +65,18 @@ def _to_float_matrix(data: Any, name: str) -> np.ndarray:
         raise InputError(f"{name} has no rows (M = 0): at least one teacher is needed")
     if arr.shape[1] == 0:
         raise InputError(f"{name} has no columns (shape {arr.shape}): gradients must have n >= 1 entries")
+    if check_finite:
+        _check_finite(arr, name)
+    return arr
+
+
+def _check_finite(arr: np.ndarray, name: str) -> None:
     bad = ~np.isfinite(arr)
     if bad.any():
         i, j = map(int, np.argwhere(bad)[0])
         raise InputError(
             f"{name} has {int(bad.sum())} non-finite entries (NaN or inf), first at [{i}, {j}] = {arr[i, j]}"
         )
-    return arr
 
 
 def _check_cap(cap: Any, M: int) -> tuple[float, Fraction | None]:
@@ -117,10 +122,20 @@ class Problem:
     def from_gradients(cls, G: Any, cap: Any) -> "Problem":
         """Validate gradients ``G`` (rows ``g_m``) and the cap ``C``."""
         rational = _as_rational_rows(G)
-        arr = _to_float_matrix(G, "G (gradients)")
+        # Finiteness is checked on K, not G: a NaN/inf in row m makes K[m, m] non-finite
+        # (a sum of squares cannot cancel it), so one BLAS pass over G does both jobs.
+        arr = _to_float_matrix(G, "G (gradients)", check_finite=False)
         c, exact_cap = _check_cap(cap, arr.shape[0])
-        arr = np.ascontiguousarray(arr)
-        K = arr @ arr.T
+        if not arr.flags.c_contiguous:
+            arr = np.ascontiguousarray(arr)
+        arr = arr.view()
+        arr.flags.writeable = False  # the validated data cannot change behind our back
+        with np.errstate(over="ignore", invalid="ignore"):
+            K = arr @ arr.T
+        if not np.isfinite(K).all():
+            _check_finite(arr, "G (gradients)")
+            raise InputError("G (gradients) is too large: ||g_m||^2 overflows float64 "
+                             f"(max |entry| = {np.abs(arr).max():.3g})")
         K = 0.5 * (K + K.T)
         return cls(K=K, cap=c, G=arr, scale=float(np.max(np.diag(K))), rational_G=rational,
                    rational_cap=exact_cap)

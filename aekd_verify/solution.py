@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 __all__ = ["Solution", "recover_primal"]
 
 
-def recover_primal(problem: "Problem", alpha: np.ndarray) -> tuple[np.ndarray | None, float, np.ndarray]:
+def recover_primal(problem: "Problem", alpha: np.ndarray, *,
+                   with_direction: bool = True) -> tuple[np.ndarray | None, float, np.ndarray]:
     """``(d, v, xi)`` from weights ``alpha`` (DESIGN §1).
 
     ``d = -G^T alpha`` (Eq. 19; ``None`` when only ``K`` is known), ``a = G d = -K alpha``,
@@ -24,7 +25,7 @@ def recover_primal(problem: "Problem", alpha: np.ndarray) -> tuple[np.ndarray | 
     ``(v, xi)`` of the primal (17) for this ``d``.
     """
     alpha = np.asarray(alpha, dtype=np.float64)
-    d = None if problem.G is None else -(problem.G.T @ alpha)
+    d = None if (problem.G is None or not with_direction) else -(problem.G.T @ alpha)
     a = -(problem.K @ alpha)
     v = optimal_v(a, problem.cap)
     xi = np.maximum(0.0, a - v)

@@ -21,6 +21,13 @@ under rounding.  A last refinement step re-solves the KKT system of the final
 working set with one step of iterative refinement, so the certified duality gap
 is at rounding level.
 
+Warm start.  A primal-dual active-set phase (``_pdas``, semismooth Newton on the
+KKT system) guesses the working set first, changing many bounds per iteration;
+the primal active-set method then starts from it and, when the guess is right,
+only confirms the multipliers.  The PDAS phase may cycle or hit a singular
+system; then the primal method starts from ``1/M`` as above, so finiteness does
+not depend on it.
+
 Special cases: ``M C = 1`` gives ``alpha = 1/M`` directly; ``C >= 1`` drops the
 upper bounds (they are implied by ``sum = 1, alpha >= 0``), i.e. MGDA's min-norm
 problem; an all-zero ``K`` stops at the start point ``alpha = 1/M`` (any feasible
@@ -36,7 +43,8 @@ import numpy as np
 from ..capped import fill
 from ..problem import Problem
 from ..tolerances import ACTIVE_SET_MULTIPLIER_TOL
-from ._kkt import FREE as _FREE, LOWER as _LOWER, UPPER as _UPPER, direction as _direction, refine as _refine
+from ._kkt import FREE as _FREE, LOWER as _LOWER, UPPER as _UPPER, bordered_solve, direction as _direction
+from ._kkt import refine as _refine
 from ._common import finish
 
 __all__ = ["solve_active_set", "active_set_weights"]
@@ -61,6 +69,59 @@ def _warm_state(alpha: np.ndarray, cap: float, delta: float) -> tuple[np.ndarray
     return x, state
 
 
+def _pdas(K: np.ndarray, cap: float, max_iter: int) -> np.ndarray | None:
+    """Primal-dual active-set phase (semismooth Newton on the KKT system).
+
+    Guesses the working set from ``mu - alpha`` and ``nu + alpha - C`` and solves
+    its KKT system; usually converges in a handful of iterations, changing many
+    bounds at once.  It can cycle or meet a singular system, so it only provides
+    a warm start: None when it did not settle.
+    """
+    M = K.shape[0]
+    upper = cap < 1.0
+    alpha = np.full(M, 1.0 / M)
+    mu = np.zeros(M)
+    nu = np.zeros(M)
+    prev = None
+    for _ in range(max_iter):
+        low = mu - alpha > 0
+        up = (nu + alpha - cap > 0) & ~low if upper else np.zeros(M, dtype=bool)
+        key = (low.tobytes(), up.tobytes())
+        if key == prev:
+            return alpha
+        prev = key
+        F = np.flatnonzero(~(low | up))
+        alpha = np.where(up, cap, 0.0)
+        if F.size == 0:
+            return None
+        rest = 1.0 - float(alpha.sum())
+        x = bordered_solve(K[np.ix_(F, F)], -(K[F] @ alpha), rest)
+        if x is None:
+            return None
+        alpha[F] = x[:-1]
+        r = K @ alpha + x[-1]
+        mu = np.where(low, r, 0.0)
+        nu = np.where(up, -r, 0.0)
+    return None
+
+
+def _is_kkt(K: np.ndarray, cap: float, alpha: np.ndarray) -> bool:
+    """KKT of the normalised dual at ``alpha`` within rounding (multipliers from ``K alpha``)."""
+    if alpha.min() < 0.0 or alpha.max() > cap or abs(alpha.sum() - 1.0) > 1e-14:
+        return False
+    g = K @ alpha
+    free = (alpha > 0.0) & (alpha < cap)
+    if free.any():
+        lam = -float(g[free].mean())
+        if np.ptp(g[free]) > ACTIVE_SET_MULTIPLIER_TOL:
+            return False
+    else:
+        return False
+    r = g + lam
+    tol = ACTIVE_SET_MULTIPLIER_TOL
+    return bool((r[alpha == 0.0] >= -tol).all() and (r[alpha == cap] <= tol).all())
+
+
 def active_set_weights(K: np.ndarray, cap: float, *, max_iter: int | None = None,
                        start: np.ndarray | None = None, delta: float = 1e-7) -> tuple[np.ndarray, dict]:
     """Optimal ``alpha`` of ``min 1/2 a^T K a`` on the capped simplex, and statistics.
@@ -77,6 +138,11 @@ def active_set_weights(K: np.ndarray, cap: float, *, max_iter: int | None = None
     upper = cap < 1.0
     alpha = np.full(M, 1.0 / M)
     state = np.full(M, _FREE)
+    if start is None:
+        start = _pdas(K, cap, max_iter=M + 10)
+        stats["pdas"] = start is not None
+        if start is not None and _is_kkt(K, cap, start):
+            return start, stats  # PDAS settled on a working set whose KKT system it solved
     warm = None if start is None else _warm_state(np.asarray(start, dtype=np.float64), cap, delta)
     if warm is not None:
         alpha, state = warm

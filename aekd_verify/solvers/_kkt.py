@@ -9,10 +9,11 @@ KKT system ``[K_FF 1; 1^T 0] [alpha_F; lambda] = [-K_FB alpha_B; 1 - sum alpha_B
 from __future__ import annotations
 
 import numpy as np
+from scipy.linalg.lapack import dgetrf, dgetrs
 
 from ..tolerances import EPS
 
-__all__ = ["FREE", "LOWER", "UPPER", "direction", "refine"]
+__all__ = ["FREE", "LOWER", "UPPER", "direction", "refine", "bordered_solve"]
 
 FREE, LOWER, UPPER = 0, 1, 2
 
@@ -21,6 +22,36 @@ def _hyperplane_basis(m: int) -> np.ndarray:
     """Orthonormal ``Z`` (``m x (m-1)``) with ``1^T Z = 0``."""
     q, _ = np.linalg.qr(np.column_stack([np.ones(m), np.eye(m)[:, : m - 1]]))
     return q[:, 1:]
+
+
+def bordered_solve(KFF: np.ndarray, b: np.ndarray, beta: float) -> np.ndarray | None:
+    """``[x; lambda]`` solving ``[KFF 1; 1^T 0] [x; lambda] = [b; beta]``, or None.
+
+    LU (LAPACK ``getrf``) with one step of iterative refinement; None when the
+    matrix is singular or the solution is not accurate (the caller then uses
+    the eigen-decomposition path).
+    """
+    m = b.size
+    A = np.empty((m + 1, m + 1))
+    A[:m, :m] = KFF
+    A[:m, m] = 1.0
+    A[m, :m] = 1.0
+    A[m, m] = 0.0
+    rhs = np.empty(m + 1)
+    rhs[:m] = b
+    rhs[m] = beta
+    lu, piv, info = dgetrf(A)
+    if info != 0:
+        return None
+    x, info = dgetrs(lu, piv, rhs)
+    if info != 0 or not np.isfinite(x).all():
+        return None
+    dx, _ = dgetrs(lu, piv, rhs - A @ x)  # one step of iterative refinement
+    x += dx
+    res = A @ x - rhs
+    if np.abs(res).max() <= 1e-12 * (1.0 + np.abs(rhs).max()) and np.abs(x).max() < 1e6:
+        return x
+    return None
 
 
 def direction(KFF: np.ndarray, gF: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -34,22 +65,9 @@ def direction(KFF: np.ndarray, gF: np.ndarray) -> tuple[np.ndarray, bool]:
     if m == 1:
         return np.zeros(1), True
     # Fast path: the bordered KKT matrix is usually non-singular.
-    A = np.empty((m + 1, m + 1))
-    A[:m, :m] = KFF
-    A[:m, m] = 1.0
-    A[m, :m] = 1.0
-    A[m, m] = 0.0
-    rhs = np.concatenate([-gF, [0.0]])
-    try:
-        x = np.linalg.solve(A, rhs)
-        if np.isfinite(x).all():
-            res = A @ x - rhs
-            x += np.linalg.solve(A, -res)  # one step of iterative refinement
-            res = A @ x - rhs
-            if np.abs(res).max() <= 1e-12 * (1.0 + np.abs(rhs).max()) and np.abs(x).max() < 1e6:
-                return x[:m], True
-    except np.linalg.LinAlgError:
-        pass
+    x = bordered_solve(KFF, -gF, 0.0)
+    if x is not None:
+        return x[:m], True
     # Robust path: reduced Hessian on the hyperplane, eigen-decomposed.
     Z = _hyperplane_basis(m)
     H = Z.T @ KFF @ Z
