@@ -95,6 +95,18 @@ class Certificate:
         return self.is_optimal()
 
     @property
+    def d_error_bound(self) -> float:
+        """Certified bound on ``||d - d*|| / sqrt(s)``: ``sqrt(2 * frank_wolfe_gap)``.
+
+        The achievable directions ``{-G^T alpha}`` form a convex set on which ``d*``
+        minimises ``1/2 ||d||^2``, so ``1/2 ||d - d*||^2 <= 1/2 ||d||^2 - 1/2 ||d*||^2
+        = D* - D(alpha) <= gap``.  Valid for a feasible ``alpha`` with ``d = -G^T alpha``.
+        Two answers with certified gaps ``e1, e2`` may thus differ in ``d`` by up to
+        ``sqrt(2 e1) + sqrt(2 e2)`` -- the honest limit of any comparison of ``d``.
+        """
+        return math.sqrt(2.0 * max(self.frank_wolfe_gap, 0.0))
+
+    @property
     def worst(self) -> float:
         """The largest violation."""
         return max(self.violations().values())
