@@ -23,6 +23,7 @@ cannot tell apart two answers whose ``d`` differ by ``sqrt(1e-16)``), and ``stat
 from __future__ import annotations
 
 import time
+import warnings
 
 import numpy as np
 
@@ -51,7 +52,9 @@ def _solve(prob, method: str) -> dict:
     cp = _cp()
     t0 = time.perf_counter()
     try:
-        prob.solve(solver=cp.CLARABEL, **CLARABEL_SETTINGS)
+        with warnings.catch_warnings():  # "may be inaccurate": the certificate decides, not the warning
+            warnings.simplefilter("ignore", UserWarning)
+            prob.solve(solver=cp.CLARABEL, **CLARABEL_SETTINGS)
     except cp.error.SolverError as exc:
         raise SolverError(f"{method}: Clarabel failed: {exc}") from None
     elapsed = time.perf_counter() - t0
