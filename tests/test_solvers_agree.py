@@ -65,3 +65,11 @@ def test_heterogeneous_parallel_rows_agree_within_the_certified_bound():
     fast = solve_problem(p, "active-set")
     for method in ("cvxpy-dual", "cvxpy-primal"):
         assert_agree(p, fast, solve_problem(p, method))
+
+
+def test_degenerate_duplicates_with_cap_just_below_one():
+    """Pinned from the thorough profile: Clarabel's tight run stalls (user_limit) here."""
+    p = Problem.from_gradients(np.array([[-6.0], [-6.0], [-6.0], [-3.0]]), 0.999999999)
+    fast = solve_problem(p, "active-set")
+    for method in ("cvxpy-dual", "cvxpy-primal"):
+        assert_agree(p, fast, solve_problem(p, method))
