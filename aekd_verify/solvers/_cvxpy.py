@@ -44,6 +44,11 @@ CLARABEL_SETTINGS = {
 }
 
 
+#: Clarabel's own defaults, passed explicitly (cvxpy may keep the previous settings).
+CLARABEL_DEFAULTS = {"tol_gap_abs": 1e-8, "tol_gap_rel": 1e-8, "tol_feas": 1e-8, "tol_ktratio": 1e-6,
+                     "max_iter": 200}
+
+
 def _cp():
     return require("cvxpy", "reference")
 
@@ -59,7 +64,7 @@ def _solve(prob, method: str) -> dict:
     cp = _cp()
     t0 = time.perf_counter()
     status = None
-    for attempt, opts in enumerate((CLARABEL_SETTINGS, {})):
+    for attempt, opts in enumerate((CLARABEL_SETTINGS, CLARABEL_DEFAULTS)):
         try:
             with warnings.catch_warnings():  # "may be inaccurate": the certificate decides
                 warnings.simplefilter("ignore", UserWarning)
@@ -96,14 +101,16 @@ def _best(K: np.ndarray, cap: float, alpha: np.ndarray, stats: dict) -> tuple[np
 
 
 def gram_factor(K: np.ndarray) -> np.ndarray:
-    """A factor ``F`` with ``F^T F = K`` from the eigen-decomposition (PSD part).
+    """A factor ``F`` with ``F^T F = K`` from the eigen-decomposition (PSD part, rank rows).
 
     Used instead of ``cvxpy.quad_form``, which rejects rank-deficient Gram
     matrices (duplicate or dependent teachers).
     """
     w, V = np.linalg.eigh(0.5 * (K + K.T))
-    w = np.clip(w, 0.0, None)
-    return (V * np.sqrt(w)).T
+    keep = w > 1e-14 * max(float(w.max()), 1e-300)  # drop the null space: fewer, better-scaled rows
+    if not keep.any():
+        return np.zeros((1, K.shape[0]))
+    return (V[:, keep] * np.sqrt(w[keep])).T
 
 
 def solve_cvxpy_dual(problem: Problem):
