@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .cli import _guard
+from .cli_support import guard as _guard
 
 
 def render_table(result) -> None:

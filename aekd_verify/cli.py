@@ -7,28 +7,12 @@ failed); 2 bad input; 3 infeasible cap ``C < 1/M``; 4 solver failure.
 from __future__ import annotations
 
 import sys
-from functools import wraps
 from pathlib import Path
 
 import click
 
-from .errors import AekdError
-
-EXIT_OK, EXIT_NOT_OPTIMAL, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
-
-
-def _guard(fn):
-    """Turn every :class:`AekdError` into a one-line message and its exit code."""
-
-    @wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except AekdError as exc:
-            click.echo(f"aekd-verify: error: {exc}", err=True)
-            sys.exit(exc.exit_code)
-
-    return wrapper
+from .cli_support import EXIT_NOT_OPTIMAL, EXIT_OK
+from .cli_support import guard as _guard
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -71,22 +55,16 @@ def certify(grads: Path, cap: float, alpha_file: Path, tol: float) -> None:
     sys.exit(EXIT_OK if cert.optimal else EXIT_NOT_OPTIMAL)
 
 
-def _register_optional() -> None:
-    """Attach the subcommands that live in their own modules."""
-    from importlib import import_module
+def _register_subcommands() -> None:
+    """Attach the subcommands that live in their own modules (each imports heavy deps lazily)."""
+    from .battery_cli import verify
+    from .proofs_cli import proofs
 
-    for module, name in [("battery_cli", "verify"), ("proofs_cli", "proofs"), ("report.cli", "report"),
-                         ("train.cli", "train"), ("conformance_cli", "conformance")]:
-        try:
-            mod = import_module(f"aekd_verify.{module}")
-        except ModuleNotFoundError as exc:
-            if exc.name and exc.name.startswith("aekd_verify"):
-                continue
-            raise
-        main.add_command(getattr(mod, name))
+    for cmd in (verify, proofs):
+        main.add_command(cmd)
 
 
-_register_optional()
+_register_subcommands()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

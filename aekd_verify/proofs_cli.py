@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from .cli import _guard
+from .cli_support import guard as _guard
 from .errors import InputError
 
 __all__ = ["run_proofs", "proofs", "default_proofs_dir"]
