@@ -59,8 +59,9 @@ def _register_subcommands() -> None:
     """Attach the subcommands that live in their own modules (each imports heavy deps lazily)."""
     from .battery_cli import verify
     from .proofs_cli import proofs
+    from .train.cli import train
 
-    for cmd in (verify, proofs):
+    for cmd in (verify, proofs, train):
         main.add_command(cmd)
 
 

@@ -16,42 +16,42 @@ from ..solution import Solution
 __all__ = ["METHODS", "solve", "solve_problem"]
 
 
-def _active_set(p: Problem) -> Solution:
+def _run_active_set(p: Problem) -> Solution:
     from ._active_set import solve_active_set
 
     return solve_active_set(p)
 
 
-def _cvxpy_primal(p: Problem) -> Solution:
+def _run_cvxpy_primal(p: Problem) -> Solution:
     from ._cvxpy import solve_cvxpy_primal
 
     return solve_cvxpy_primal(p)
 
 
-def _cvxpy_dual(p: Problem) -> Solution:
+def _run_cvxpy_dual(p: Problem) -> Solution:
     from ._cvxpy import solve_cvxpy_dual
 
     return solve_cvxpy_dual(p)
 
 
-def _exact(p: Problem) -> Solution:
+def _run_exact(p: Problem) -> Solution:
     from ._exact import solve_exact
 
     return solve_exact(p).to_float()
 
 
-def _torch(p: Problem) -> Solution:
+def _run_torch(p: Problem) -> Solution:
     from ._torch import solve_torch_problem
 
     return solve_torch_problem(p)
 
 
 _REGISTRY: dict[str, Callable[[Problem], Solution]] = {
-    "active-set": _active_set,
-    "cvxpy-primal": _cvxpy_primal,
-    "cvxpy-dual": _cvxpy_dual,
-    "exact": _exact,
-    "torch": _torch,
+    "active-set": _run_active_set,
+    "cvxpy-primal": _run_cvxpy_primal,
+    "cvxpy-dual": _run_cvxpy_dual,
+    "exact": _run_exact,
+    "torch": _run_torch,
 }
 
 #: accepted values of ``method``.
