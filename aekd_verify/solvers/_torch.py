@@ -12,10 +12,10 @@ the batch and no host-device synchronisation inside the iterations:
    float64, ``1e-7`` in float32) keeps singular ``K`` (duplicate teachers) solvable
    and moves the objective by at most ``ridge / 2``.  Convergence is checked every
    ``check_every`` iterations, not per iteration.
-3. *Project* onto the capped simplex by bisection on the threshold (fixed number
-   of halvings), so the answer is feasible whatever happened before.
+3. *Clean*: clip into the box and put the sum's rounding on the free weights.
 4. *Safeguard*: the few problems whose gap is still above tolerance (PDAS can
-   cycle) continue with batched primal active-set iterations, which cannot cycle.
+   cycle) are projected onto the capped simplex (bisection on the threshold) and
+   continue with batched primal active-set iterations, which cannot cycle.
 5. *Certify*: the relative Frank--Wolfe gap ``(K a)^T (a - s) / max diag K``.
 
 The caller decides what to do with a problem whose gap exceeds its tolerance
@@ -172,6 +172,15 @@ def _primal_active_set(Kn, Kr, C, alpha, ridge, iters, check_every, tol):
     return alpha
 
 
+def _clean(alpha, C):
+    """Clip a converged PDAS answer into the box and put the sum's rounding on the free weights."""
+    Cc = C[:, None]
+    a = alpha.clamp(min=0.0).minimum(Cc)
+    free = (a > 0) & (a < Cc)
+    nfree = free.sum(1, keepdim=True).clamp_min(1)
+    return (a + free * (1.0 - a.sum(1, keepdim=True)) / nfree).clamp(min=0.0).minimum(Cc)
+
+
 def solve_gram_batch(K, cap, *, pdas_iters: int | None = None, ridge: float | None = None,
                      tol: float | None = None, check_every: int = 2) -> tuple[Any, Any]:
     """Solve ``B`` problems ``min 1/2 a^T K_b a`` on the capped simplex; return ``(alpha, gap)``.
@@ -194,16 +203,18 @@ def solve_gram_batch(K, cap, *, pdas_iters: int | None = None, ridge: float | No
     ridge = ridge if ridge is not None else (1e-14 if dt == torch.float64 else 1e-7)
     tol = tol if tol is not None else TORCH_GAP_TOL.get(str(dt).replace("torch.", ""), 1e-6)
     Kr = Kn + ridge * torch.eye(M, dtype=dt, device=dev)
-    alpha = project_capped_simplex(_pdas(Kn, Kr, C, ridge, pdas_iters or (M + 8), check_every), C)
+    alpha = _clean(_pdas(Kn, Kr, C, ridge, pdas_iters or (M + 8), check_every), C)
     gap = frank_wolfe_gap(Kn, alpha, C)
-    need = gap > tol
+    sum_err = (alpha.sum(1) - 1.0).abs()
+    need = ~((gap.abs() <= tol) & (sum_err <= 64 * torch.finfo(dt).eps))  # NaN-safe: NaN needs help
     if bool(need.any()):  # one synchronisation: the rare problems PDAS did not settle
         idx = need.nonzero().squeeze(1)
+        alpha[idx] = project_capped_simplex(alpha[idx], C[idx])
         mult_tol = 64 * torch.finfo(dt).eps
         sub = _primal_active_set(Kn[idx], Kr[idx], C[idx], alpha[idx], ridge, 4 * M + 8, check_every, mult_tol)
         sub = project_capped_simplex(sub, C[idx])
         sub_gap = frank_wolfe_gap(Kn[idx], sub, C[idx])
-        better = sub_gap < gap[idx]
+        better = sub_gap.abs() < gap[idx].abs()
         alpha[idx] = torch.where(better[:, None], sub, alpha[idx])
         gap[idx] = torch.where(better, sub_gap, gap[idx])
     return alpha, gap

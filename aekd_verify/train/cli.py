@@ -44,6 +44,8 @@ from ..cli_support import guard
 @click.option("--out", "out_dir", default="runs/latest", show_default=True,
               help="Log (log.jsonl), checkpoint and summary.json go here.")
 @click.option("--checkpoint-every", type=int, default=50, show_default=True)
+@click.option("--solver", type=click.Choice(["auto", "torch", "active-set"]), default="auto", show_default=True,
+              help="Weights solver: auto = torch on CUDA, float64 active-set on the CPU.")
 @click.option("--resume", is_flag=True, help="Continue from OUT/checkpoint.pt exactly.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @guard

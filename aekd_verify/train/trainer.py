@@ -1,8 +1,9 @@
 """The AE-KD trainer: teachers (cached), a student, the min-norm weighting, validation.
 
-Each step: per-teacher KD losses and gradients (``weighting.py``), ``K``, the
-batched torch solver (``solvers/_torch.py``, float64 on the step's device) for
-``alpha``, the update ``-sum alpha_m g_m`` (plus the cross-entropy gradient, which
+Each step: per-teacher KD losses and gradients (``weighting.py``), ``K`` (float64),
+``alpha`` from the batched torch solver on CUDA (``solvers/_torch.py``, stays on the
+device) or from the float64 active-set solver on the CPU (cheaper for one ``M x M``
+problem; ``solver`` overrides), the update ``-sum alpha_m g_m`` (plus the cross-entropy gradient, which
 is not part of the min-norm problem), and every ``validate_every`` steps the
 oracle checks of ``validate.py``.  Logs one JSON line per step; checkpoints are
 written atomically and ``resume`` continues exactly where a run stopped (the data
@@ -76,6 +77,7 @@ class TrainConfig:
     out_dir: str = "runs/latest"
     checkpoint_every: int = 50
     resume: bool = False
+    solver: str = "auto"
 
     def effective_cap(self, M: int) -> float:
         """The cap used: ``cap`` for AE-KD, ``1/M`` for averaging, 1 for MGDA."""
@@ -90,6 +92,8 @@ class TrainConfig:
             raise InputError(f"--optimizer must be sgd or adam, got {self.optimizer!r}")
         if self.schedule not in ("cosine", "constant"):
             raise InputError(f"--schedule must be cosine or constant, got {self.schedule!r}")
+        if self.solver not in ("auto", "torch", "active-set"):
+            raise InputError(f"--solver must be auto, torch or active-set, got {self.solver!r}")
         if self.on_invalid not in ("fail", "warn"):
             raise InputError(f"--on-invalid must be fail or warn, got {self.on_invalid!r}")
         for name in ("epochs", "batch_size", "validate_every", "teacher_epochs", "checkpoint_every"):
@@ -218,6 +222,23 @@ def train(cfg: TrainConfig, *, data: Dataset | None = None, teachers: list | Non
     total = cfg.epochs * spe if cfg.max_steps is None else min(cfg.max_steps, cfg.epochs * spe)
     sched = (torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=total) if cfg.schedule == "cosine"
              else torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1.0))
+    use_torch = cfg.solver == "torch" or (cfg.solver == "auto" and device.type == "cuda")
+
+    def weights(K):
+        """alpha (float64 tensor on the device) and its relative FW gap for the step's K."""
+        if use_torch:  # batched torch solver, stays on the device
+            a, g = solve_gram_batch(K[None], cap)
+            return a[0], float(g[0])
+        # on the CPU one M x M problem is cheapest in the float64 active-set solver
+        from ..capped import lmo
+        from ..solvers._active_set import active_set_weights
+
+        Kn = K.cpu().numpy()
+        s = max(float(Kn.diagonal().max()), 1e-300)
+        a, _ = active_set_weights(Kn / s, cap)
+        g = Kn @ a / s
+        return torch.as_tensor(a, device=K.device), float(g @ (a - lmo(g, cap)))
+
     step = 0
     validations: list[dict] = []
     if cfg.resume and ckpt_path.exists():
@@ -252,8 +273,7 @@ def train(cfg: TrainConfig, *, data: Dataset | None = None, teachers: list | Non
             if not bool(torch.isfinite(sg.losses).all()):
                 raise TrainingStopped(f"non-finite distillation loss at step {step} (losses "
                                       f"{sg.losses.tolist()}); stopped, last checkpoint kept at {ckpt_path}")
-            alpha64, gap = solve_gram_batch(sg.K.double()[None], cap)
-            alpha64, gap = alpha64[0], float(gap[0])
+            alpha64, gap = weights(sg.K)
             alpha = alpha64.to(sg.G.dtype)
             opt.zero_grad(set_to_none=False)
             kd = (alpha * sg.losses).sum()
