@@ -58,10 +58,11 @@ def certify(grads: Path, cap: float, alpha_file: Path, tol: float) -> None:
 def _register_subcommands() -> None:
     """Attach the subcommands that live in their own modules (each imports heavy deps lazily)."""
     from .battery_cli import verify
+    from .conformance_cli import conformance
     from .proofs_cli import proofs
     from .train.cli import train
 
-    for cmd in (verify, proofs, train):
+    for cmd in (verify, proofs, train, conformance):
         main.add_command(cmd)
 
 
