@@ -60,9 +60,10 @@ def _register_subcommands() -> None:
     from .battery_cli import verify
     from .conformance_cli import conformance
     from .proofs_cli import proofs
+    from .report.cli import report
     from .train.cli import train
 
-    for cmd in (verify, proofs, train, conformance):
+    for cmd in (verify, proofs, train, conformance, report):
         main.add_command(cmd)
 
 

@@ -1,0 +1,1 @@
+"""Verification reports (Markdown, self-contained HTML, JSON)."""
