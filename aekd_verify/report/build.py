@@ -222,8 +222,8 @@ def build_report(out: Path | None = None, *, profile: str = "quick", seed: int =
     stage(4)
     from . import figures
 
-    G3 = np.array([[2.0, 0.6], [-1.2, 1.4], [0.4, -1.5]])
-    results["geometry"] = {"G": G3.tolist(), "cap": 0.45, **figures.geometry(G3, 0.45, folder / "geometry.png")}
+    G3 = np.array([[2.0, 0.4], [0.2, 1.6], [1.4, -0.9]])  # 0 outside the hull: both d* are non-zero
+    results["geometry"] = {"G": G3.tolist(), "cap": 0.4, **figures.geometry(G3, 0.4, folder / "geometry.png")}
     G4 = np.array([[1.0, 0.2, 0.0], [-0.6, 1.0, 0.3], [0.2, -0.9, 0.5], [0.9, 0.8, -1.1]])
     results["cap_sweep"] = {"G": G4.tolist(), **figures.cap_sweep(G4, folder / "cap_sweep.png")}
     figures.gap_histogram({m: r["gaps"] for m, r in results["crosscheck"].items()}, folder / "gaps.png")

@@ -56,7 +56,7 @@ def capped_vertices(M: int, cap: float) -> np.ndarray:
 def geometry(G: np.ndarray, cap: float, path: Path) -> dict:
     """M = 3, n = 2: gradients, convex hull, capped hull, min-norm points and d*."""
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(6.4, 5.6))
+    fig, ax = plt.subplots(figsize=(9.0, 5.6))
     hull = _hull(G)
     ax.fill(hull[:, 0], hull[:, 1], color="#cfe3ff", label="convex hull of g_m (C = 1)")
     capped = _hull(capped_vertices(len(G), cap) @ G)
@@ -65,23 +65,33 @@ def geometry(G: np.ndarray, cap: float, path: Path) -> dict:
         ax.annotate("", xy=g, xytext=(0, 0), arrowprops=dict(arrowstyle="->", color="black", lw=1.5))
         ax.text(g[0] * 1.06, g[1] * 1.06, f"g_{m + 1}", fontsize=11)
     out = {}
-    for c, color, name in ((1.0, "#2a9d8f", "MGDA (C = 1)"), (cap, "#d62828", f"AE-KD (C = {cap:g})")):
+    pts = [np.zeros(2), *G]
+    for k, (c, color, name) in enumerate(((1.0, "#2a9d8f", "MGDA (C = 1)"), (cap, "#d62828", f"AE-KD (C = {cap:g})"))):
         sol = solve(G, c)
         w = -sol.d  # the min-norm point of the (capped) hull
         ax.plot(*w, "o", color=color, ms=8, label=f"min-norm point, {name}")
+        ax.plot([0, w[0]], [0, w[1]], ":", color=color, lw=1)
         ax.annotate("", xy=sol.d, xytext=(0, 0), arrowprops=dict(arrowstyle="-|>", color=color, lw=2))
-        ax.text(sol.d[0] * 1.1, sol.d[1] * 1.1, f"d* ({name.split()[0]})", color=color, fontsize=10)
+        ax.plot([], [], "-", color=color, lw=2, label=f"d* = -(min-norm point), {name}")
+        ax.text(sol.d[0] - 0.04, sol.d[1] + (0.06 if k == 0 else -0.14), "d*", color=color, fontsize=11,
+                ha="right")
+        pts += [sol.d, w]
         out[f"d_star_C_{c:g}"] = sol.d.tolist()
         out[f"alpha_star_C_{c:g}"] = sol.alpha.tolist()
+    pts = np.array(pts)
+    lo, hi = pts.min(0), pts.max(0)
+    pad = 0.15 * (hi - lo).max()
+    ax.set_xlim(lo[0] - pad, hi[0] + pad)
+    ax.set_ylim(lo[1] - pad, hi[1] + pad)
     ax.plot(0, 0, "k+", ms=12)
     ax.set_aspect("equal")
     ax.grid(alpha=0.3)
     ax.set_xlabel("coordinate 1")
     ax.set_ylabel("coordinate 2")
     ax.set_title("Geometry of the capped min-norm problem (M = 3, n = 2)")
-    ax.legend(loc="lower left", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, bbox_inches="tight")
     plt.close(fig)
     return out
 
