@@ -108,3 +108,16 @@ def test_train_cli_runs_and_reports(tmp_path):
     assert json.loads(r.stdout)["validation_failures"] == 0
     r = CliRunner().invoke(main, ["train", "--epochs", "0", "--quiet"])
     assert r.exit_code == 2 and "--epochs must be >= 1" in r.stderr
+
+
+def test_closed_form_logit_gradients_match_autograd():
+    from aekd_verify.train.weighting import kd_logit_gradients, kd_losses
+
+    torch.manual_seed(0)
+    z = torch.randn(5, 10, dtype=torch.float64, requires_grad=True)
+    t = torch.randn(3, 5, 10, dtype=torch.float64)
+    (auto,) = torch.autograd.grad(kd_losses(z, t, 2.5), z, grad_outputs=torch.eye(3, dtype=torch.float64),
+                                  is_grads_batched=True)
+    assert torch.allclose(kd_logit_gradients(z.detach(), t, 2.5), auto, atol=1e-14)
+    # negative control: the gradient without the temperature factor is not the gradient
+    assert not torch.allclose(kd_logit_gradients(z.detach(), t, 2.5) / 2.5, auto, atol=1e-6)

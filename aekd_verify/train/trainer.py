@@ -275,31 +275,39 @@ def train(cfg: TrainConfig, *, data: Dataset | None = None, teachers: list | Non
                                       f"{sg.losses.tolist()}); stopped, last checkpoint kept at {ckpt_path}")
             alpha64, gap = weights(sg.K)
             alpha = alpha64.to(sg.G.dtype)
-            opt.zero_grad(set_to_none=False)
             kd = (alpha * sg.losses).sum()
+            validating = step % cfg.validate_every == 0
+            ce = F.cross_entropy(sg.logits, y)
+            if not bool(torch.isfinite(ce)):
+                raise TrainingStopped(f"non-finite cross-entropy at step {step}; stopped, last checkpoint kept")
             if cfg.space == "params":  # d = -sum alpha_m g_m applied directly: no second backward
                 applied_kd = -(alpha @ sg.G)
                 kd_grads, offset = [], 0
                 for p in params:
                     kd_grads.append((-applied_kd[offset:offset + p.numel()]).view_as(p))
                     offset += p.numel()
-            else:  # logit spaces: the parameter update is the backward of sum alpha_m l_m
-                kd_attached = (alpha * kd_losses(sg.logits, tl, cfg.temperature)).sum()
-                kd_grads = torch.autograd.grad(kd_attached, params, retain_graph=cfg.ce_weight > 0)
-                applied_kd = -torch.cat([g.reshape(-1) for g in kd_grads])
-            ce = F.cross_entropy(sg.logits, y)
-            if not bool(torch.isfinite(ce)):
-                raise TrainingStopped(f"non-finite cross-entropy at step {step}; stopped, last checkpoint kept")
-            ce_grads = torch.autograd.grad(ce, params) if cfg.ce_weight > 0 else [torch.zeros_like(p) for p in params]
-            for p, gk, gc in zip(params, kd_grads, ce_grads):
-                p.grad = gk + cfg.ce_weight * gc
+                ce_grads = torch.autograd.grad(ce, params) if cfg.ce_weight > 0 else None
+                grads = [gk + cfg.ce_weight * gc for gk, gc in zip(kd_grads, ce_grads)] if ce_grads else kd_grads
+            else:  # logit spaces: ONE backward of sum alpha_m d l_m / d logits (+ the CE term)
+                gz_kd = torch.einsum("m,mbc->bc", alpha, sg.logit_grads)
+                if validating:  # keep the KD part separate so the oracle can check it
+                    kd_grads = torch.autograd.grad(sg.logits, params, grad_outputs=gz_kd, retain_graph=True)
+                    applied_kd = -torch.cat([g.reshape(-1) for g in kd_grads])
+                    ce_grads = torch.autograd.grad(ce, params)
+                    grads = [gk + cfg.ce_weight * gc for gk, gc in zip(kd_grads, ce_grads)]
+                else:
+                    onehot = F.one_hot(y, sg.logits.shape[1]).to(sg.logits.dtype)
+                    gz_ce = (F.softmax(sg.logits.detach(), dim=1) - onehot) / len(y)  # d CE / d logits
+                    grads = torch.autograd.grad(sg.logits, params, grad_outputs=gz_kd + cfg.ce_weight * gz_ce)
+            for p, g in zip(params, grads):
+                p.grad = g
             record: dict[str, Any] = {
                 "step": step, "epoch": epoch, "lr": sched.get_last_lr()[0],
                 "kd_losses": sg.losses.tolist(), "ce": float(ce.detach()), "alpha": alpha64.tolist(),
                 "d_norm_sq": float(alpha64 @ sg.K.double() @ alpha64), "gap": gap,
                 "batch_acc": float((sg.logits.argmax(1) == y).float().mean()),
             }
-            if step % cfg.validate_every == 0:
+            if validating:
                 with_cvxpy = (len(validations) % cfg.cvxpy_every) == 0
                 v = validate_step(step, G=sg.G, alpha=alpha64, cap=cap, applied_kd_update=applied_kd,
                                   student=student, x=x, teacher_logits=tl, T=cfg.temperature,
