@@ -121,3 +121,9 @@ def test_closed_form_logit_gradients_match_autograd():
     assert torch.allclose(kd_logit_gradients(z.detach(), t, 2.5), auto, atol=1e-14)
     # negative control: the gradient without the temperature factor is not the gradient
     assert not torch.allclose(kd_logit_gradients(z.detach(), t, 2.5) / 2.5, auto, atol=1e-6)
+
+
+def test_the_batched_torch_solver_path_validates_too(tmp_path, data, teachers):
+    """The CUDA code path (torch solver on the step's device), exercised on the CPU."""
+    res = train(cfg(tmp_path, space="params", solver="torch", max_steps=15), data=data, teachers=teachers)
+    assert res.validations == 15 and res.validation_failures == 0 and res.worst_residual <= 1e-8
