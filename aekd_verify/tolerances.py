@@ -41,3 +41,6 @@ CLAIM_TOL = 1e-7
 
 #: torch solver target gaps, by dtype.
 TORCH_GAP_TOL = {"float64": 1e-12, "float32": 1e-6}
+
+#: the trainer's applied update (a float32 network) vs its float64 recomputation.
+FLOAT32_UPDATE_TOL = 1e-4

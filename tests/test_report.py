@@ -55,7 +55,7 @@ def test_every_number_in_the_markdown_comes_from_results_json(report):
     text = re.sub(r"\((\d+)\)", "", text)  # equation numbers like (24)
     blob = "\n".join(strings)
     unexplained = []
-    for tok in re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]\d+)?", text):
+    for tok in re.findall(r"(?<![A-Za-z_\d.])-?\d+(?:\.\d+)?(?:e[-+]\d+)?", text):  # not inside names
         if tok in allowed or tok.lstrip("-") in allowed or tok in blob:
             continue
         unexplained.append(tok)

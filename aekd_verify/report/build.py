@@ -163,7 +163,9 @@ def _trainer(steps: int, teacher_epochs: int, folder: Path, cache_dir: str) -> d
     res = train(cfg)
     (folder / "train" / "checkpoint.pt").unlink(missing_ok=True)  # the report keeps the log and summary only
     log = [json.loads(line) for line in open(res.log_file)]
-    return {"summary": res.to_dict(), "log": log}
+    from ..tolerances import FLOAT32_UPDATE_TOL
+
+    return {"summary": res.to_dict(), "log": log, "update_tol_float32": FLOAT32_UPDATE_TOL}
 
 
 def _claims_summary(battery: dict[str, Any]) -> list[dict[str, Any]]:
@@ -346,7 +348,7 @@ def _document(r: dict[str, Any]) -> Document:
               + f". Device {s['device']}; gradients in the `{s['config']['space']}` space, C = "
               f"{num(s['config']['cap'])}. The certificate and objective checks are in float64 on the step's "
               "gradients; the applied-update error compares the float32 network's update with a float64 "
-              "recomputation, so it sits at float32 rounding (checked against 1e-4 for float32 networks).")
+              f"recomputation, so it sits at float32 rounding (checked against {num(t['update_tol_float32'])}).")
         doc.figure("training.png", "AE-KD weights per teacher over the steps, and the validation errors.")
 
     env = r["environment"]

@@ -22,6 +22,7 @@ import numpy as np
 from ..certificate import certify
 from ..errors import require
 from ..solvers import solve
+from ..tolerances import FLOAT32_UPDATE_TOL
 from .weighting import kd_losses
 
 __all__ = ["Validation", "validate_step"]
@@ -83,7 +84,7 @@ def validate_step(step: int, *, G, alpha, cap: float, applied_kd_update, student
     if cvx is not None and cvx > tol:
         failed.append("objective_vs_cvxpy")
     # float32 networks: the update is compared at float32 rounding, not at tol
-    upd_tol = max(tol, 1e-4 if applied_kd_update.dtype == torch.float32 else tol)
+    upd_tol = max(tol, FLOAT32_UPDATE_TOL if applied_kd_update.dtype == torch.float32 else tol)
     if not (upd <= upd_tol and math.isfinite(upd)):
         failed.append("applied_update")
     return Validation(step=step, worst_residual=cert.worst, frank_wolfe_gap=cert.frank_wolfe_gap,
