@@ -20,7 +20,7 @@ def render_table(result) -> None:
     families = sorted({c.family for c in result.cells}, key=[c.family for c in result.cells].index)
     table = Table(title=f"Theorem 1 battery ({result.profile}, {result.examples} examples/family, "
                         f"solver {result.solver})", show_lines=False)
-    table.add_column("claim", style="bold")
+    table.add_column("claim", style="bold", no_wrap=True)
     table.add_column("holds for")
     for f in families:
         table.add_column(f, justify="right")
