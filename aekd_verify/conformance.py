@@ -34,7 +34,6 @@ import math
 import multiprocessing as mp
 import shlex
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field

@@ -62,7 +62,6 @@ def load_array(path: str | os.PathLike, *, key: str = "G") -> np.ndarray:
                 if key not in obj:
                     raise InputError(f"{p}: JSON object has no key '{key}' (keys: {sorted(obj)})")
                 obj = obj[key]
-            arr = np.asarray(obj, dtype=object)
             try:
                 arr = np.array(obj, dtype=np.float64)
             except (TypeError, ValueError) as exc:

@@ -5,7 +5,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aekd_verify import Problem
 from aekd_verify.solvers import solve_problem
 from aekd_verify.strategies import problems
 from aekd_verify.tolerances import AGREEMENT_TOL

@@ -64,7 +64,8 @@ def _solve(prob, method: str) -> dict:
     cp = _cp()
     t0 = time.perf_counter()
     status = None
-    for attempt, opts in enumerate((CLARABEL_SETTINGS, CLARABEL_DEFAULTS)):
+    attempt = 0
+    for attempt, opts in enumerate((CLARABEL_SETTINGS, CLARABEL_DEFAULTS)):  # noqa: B007 - read after the loop
         try:
             with warnings.catch_warnings():  # "may be inaccurate": the certificate decides
                 warnings.simplefilter("ignore", UserWarning)

@@ -286,8 +286,3 @@ def certify_exact(G: Any, cap: Any, alpha: Any, *, gram: bool = False) -> dict[s
     if len(a) != problem.M:
         raise InputError(f"alpha must have {problem.M} entries, got {len(a)}")
     return exact_kkt(Gq, Kq, C, a)[0]
-
-
-def solve_exact_problem(problem: Problem) -> ExactSolution:
-    """:func:`solve_exact` for a validated :class:`Problem`."""
-    return solve_exact(problem)

@@ -25,7 +25,7 @@ from ..solvers._torch import solve_gram_batch
 from .data import Dataset, load_dataset
 from .models import STUDENT_SPEC, TEACHER_SPECS, make_model
 from .validate import Validation, validate_step
-from .weighting import SPACES, kd_losses, step_gradients
+from .weighting import SPACES, step_gradients
 
 __all__ = ["TrainConfig", "TrainingStopped", "ValidationFailed", "train", "train_teachers", "METHODS"]
 
