@@ -38,6 +38,8 @@ def test_thirty_steps_validate_every_step(tmp_path, data, teachers, space):
     assert res.worst_residual <= 1e-8 and res.worst_eq25_slack >= -1e-8
     lines = [json.loads(x) for x in open(res.log_file)]
     assert len(lines) == 30 and all("validation" in ln for ln in lines)
+    csv_rows = open(tmp_path / "run" / "log.csv").read().splitlines()
+    assert len(csv_rows) == 31 and csv_rows[0].startswith("step,epoch") and "alpha_3" in csv_rows[0]
     assert any(ln["validation"]["cvxpy_objective_diff"] is not None for ln in lines)
 
 

@@ -5,7 +5,8 @@ Each step: per-teacher KD losses and gradients (``weighting.py``), ``K`` (float6
 device) or from the float64 active-set solver on the CPU (cheaper for one ``M x M``
 problem; ``solver`` overrides), the update ``-sum alpha_m g_m`` (plus the cross-entropy gradient, which
 is not part of the min-norm problem), and every ``validate_every`` steps the
-oracle checks of ``validate.py``.  Logs one JSON line per step; checkpoints are
+oracle checks of ``validate.py``.  Logs one JSON line per step (``log.jsonl``, and
+``log.csv`` flattened at the end); checkpoints are
 written atomically and ``resume`` continues exactly where a run stopped (the data
 order depends only on ``seed`` and the epoch, and the models have no randomness).
 """
@@ -345,4 +346,25 @@ def train(cfg: TrainConfig, *, data: Dataset | None = None, teachers: list | Non
         config={f.name: getattr(cfg, f.name) for f in fields(cfg)},
     )
     (out / "summary.json").write_text(json.dumps(res.to_dict(), indent=2) + "\n")
+    _write_csv(log_path, out / "log.csv", M)
     return res
+
+
+def _write_csv(log_path: Path, csv_path: Path, M: int) -> None:
+    """The JSONL log flattened to CSV (one row per step; alpha and losses per teacher)."""
+    import csv
+
+    cols = ["step", "epoch", "lr", "ce", "d_norm_sq", "gap", "batch_acc", "test_acc"]
+    cols += [f"alpha_{m + 1}" for m in range(M)] + [f"kd_loss_{m + 1}" for m in range(M)]
+    cols += ["validated", "validation_ok", "validation_worst_residual", "validation_eq25_worst_slack"]
+    tmp = csv_path.with_name(f".{csv_path.name}.tmp")
+    with open(log_path) as src, open(tmp, "w", newline="") as dst:
+        w = csv.writer(dst)
+        w.writerow(cols)
+        for line in src:
+            r = json.loads(line)
+            v = r.get("validation") or {}
+            w.writerow([r["step"], r["epoch"], r["lr"], r["ce"], r["d_norm_sq"], r["gap"], r["batch_acc"],
+                        r.get("test_acc", "")] + r["alpha"] + r["kd_losses"]
+                       + [bool(v), v.get("ok", ""), v.get("worst_residual", ""), v.get("eq25_worst_slack", "")])
+    os.replace(tmp, csv_path)
