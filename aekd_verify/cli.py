@@ -28,13 +28,14 @@ _METHOD_CHOICES = ["auto", "active-set", "cvxpy-primal", "cvxpy-dual", "exact", 
 @click.argument("grads", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--cap", "cap", type=float, required=True, help="The cap C (>= 1/M).")
 @click.option("--method", type=click.Choice(_METHOD_CHOICES), default="auto", show_default=True)
+@click.option("--gram", is_flag=True, help="GRADS holds the Gram matrix K = G G^T (then d is null).")
 @_guard
-def solve(grads: Path, cap: float, method: str) -> None:
+def solve(grads: Path, cap: float, method: str, gram: bool) -> None:
     """Solve the primal (17) and dual (22) for GRADS; print one JSON object."""
     from .io import dumps, load_gradients
     from .solvers import solve as _solve
 
-    sol = _solve(load_gradients(grads), cap, method)
+    sol = _solve(load_gradients(grads), cap, method, gram=gram)
     click.echo(dumps(sol.to_dict()))
 
 
@@ -44,13 +45,14 @@ def solve(grads: Path, cap: float, method: str) -> None:
 @click.option("--alpha", "alpha_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Weights to certify: .json list, {'alpha': [...]} (e.g. solve's output) or .npy.")
 @click.option("--tol", type=float, default=1e-9, show_default=True, help="Relative tolerance.")
+@click.option("--gram", is_flag=True, help="GRADS holds the Gram matrix K = G G^T.")
 @_guard
-def certify(grads: Path, cap: float, alpha_file: Path, tol: float) -> None:
+def certify(grads: Path, cap: float, alpha_file: Path, tol: float, gram: bool) -> None:
     """Certify weights ALPHA for GRADS; exit 1 when not optimal."""
     from .certificate import certify as _certify
     from .io import dumps, load_alpha, load_gradients
 
-    cert = _certify(load_gradients(grads), cap, alpha=load_alpha(alpha_file), tol=tol)
+    cert = _certify(load_gradients(grads), cap, alpha=load_alpha(alpha_file), tol=tol, gram=gram)
     click.echo(dumps(cert.to_dict()))
     sys.exit(EXIT_OK if cert.optimal else EXIT_NOT_OPTIMAL)
 

@@ -120,3 +120,19 @@ def test_console_script_runs_without_traceback(tmp_path, grads):
     proc = subprocess.run([sys.executable, "-m", "aekd_verify.cli", "solve", str(grads), "--cap", "0.1"],
                           capture_output=True, text=True)
     assert proc.returncode == 3 and "Traceback" not in proc.stderr
+
+
+def test_gram_flag_accepts_a_gram_matrix(tmp_path, grads):
+    K = tmp_path / "K.npy"
+    np.save(K, G @ G.T)
+    code, out, _ = run("solve", K, "--cap", 0.5, "--gram")
+    ref = json.loads(run("solve", grads, "--cap", 0.5)[1])
+    obj = json.loads(out)
+    assert code == 0 and obj["d"] is None and obj["objective"] == pytest.approx(ref["objective"], abs=1e-12)
+    sol = tmp_path / "sol.json"
+    sol.write_text(out)
+    assert run("certify", K, "--cap", 0.5, "--alpha", sol, "--gram")[0] == 0
+    bad = tmp_path / "bad.npy"
+    np.save(bad, np.array([[1.0, 2.0], [2.0, 1.0]]))  # not PSD
+    code, _, err = run("solve", bad, "--cap", 1.0, "--gram")
+    assert code == 2 and "not positive semidefinite" in err
