@@ -96,7 +96,7 @@ def _pdas(K: np.ndarray, cap: float, max_iter: int) -> np.ndarray | None:
         if F.size == 0:
             return None
         rest = 1.0 - float(alpha.sum())
-        x = bordered_solve(K[np.ix_(F, F)], -(K[F] @ alpha), rest)
+        x = bordered_solve(K.take(F, 0).take(F, 1), -(K.take(F, 0) @ alpha), rest)
         if x is None:
             return None
         alpha[F] = x[:-1]
@@ -141,7 +141,7 @@ def active_set_weights(K: np.ndarray, cap: float, *, max_iter: int | None = None
         F = np.flatnonzero(state == _FREE)
         if need_direction and F.size:
             g = K @ alpha
-            p, exact = _direction(K[np.ix_(F, F)], g[F])
+            p, exact = _direction(K.take(F, 0).take(F, 1), g[F])
             if not exact:
                 stats["null_steps"] += 1
             # ratio test
