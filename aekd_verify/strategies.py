@@ -157,12 +157,22 @@ _BUILDERS: dict[str, Callable] = {
 }
 
 
-@st.composite
-def gradients(draw, *, family: str = "iid", min_teachers: int = 1, max_teachers: int = 6,
-              min_dim: int = 1, max_dim: int = 5, cap: float | None = None) -> np.ndarray:
-    """A gradient matrix ``G`` (``M x n``) from ``family`` (see :data:`FAMILIES`)."""
-    if family not in FAMILIES:
+def _check_family(family: str | None) -> None:
+    if family is not None and family not in FAMILIES:
         raise ValueError(f"unknown family {family!r}; choose one of {FAMILIES}")
+
+
+def gradients(*, family: str = "iid", min_teachers: int = 1, max_teachers: int = 6, min_dim: int = 1,
+              max_dim: int = 5, cap: float | None = None) -> st.SearchStrategy[np.ndarray]:
+    """A gradient matrix ``G`` (``M x n``) from ``family`` (see :data:`FAMILIES`)."""
+    _check_family(family)
+    return _gradients(family=family, min_teachers=min_teachers, max_teachers=max_teachers, min_dim=min_dim,
+                      max_dim=max_dim, cap=cap)
+
+
+@st.composite
+def _gradients(draw, *, family: str, min_teachers: int, max_teachers: int, min_dim: int, max_dim: int,
+               cap: float | None) -> np.ndarray:
     M = draw(st.integers(min_teachers, max_teachers))
     n = draw(st.integers(min_dim, max_dim))
     if family in ("pareto_hull", "pareto_capped"):
@@ -170,15 +180,25 @@ def gradients(draw, *, family: str = "iid", min_teachers: int = 1, max_teachers:
     return _BUILDERS[family](draw, M, n)
 
 
-@st.composite
-def problems(draw, *, family: str | None = None, min_teachers: int = 1, max_teachers: int = 6,
-             min_dim: int = 1, max_dim: int = 5, cap_kinds: tuple[str, ...] = CAP_KINDS) -> Problem:
+def problems(*, family: str | None = None, min_teachers: int = 1, max_teachers: int = 6, min_dim: int = 1,
+             max_dim: int = 5, cap_kinds: tuple[str, ...] = CAP_KINDS) -> st.SearchStrategy[Problem]:
     """A validated :class:`Problem` from ``family`` (drawn when ``None``) with a drawn cap.
 
     ``pareto_capped`` problems have 0 in the *capped* hull of the drawn cap, so
     ``d* = 0``; ``pareto_hull`` problems have 0 in the convex hull (``d* = 0`` only for
     ``C >= 1``).  ``integer`` problems keep their exact rational entries.
     """
+    _check_family(family)
+    unknown = set(cap_kinds) - set(CAP_KINDS)
+    if unknown or not cap_kinds:
+        raise ValueError(f"cap_kinds must be a non-empty subset of {CAP_KINDS}, got {cap_kinds!r}")
+    return _problems(family=family, min_teachers=min_teachers, max_teachers=max_teachers, min_dim=min_dim,
+                     max_dim=max_dim, cap_kinds=tuple(cap_kinds))
+
+
+@st.composite
+def _problems(draw, *, family: str | None, min_teachers: int, max_teachers: int, min_dim: int, max_dim: int,
+              cap_kinds: tuple[str, ...]) -> Problem:
     fam = family if family is not None else draw(st.sampled_from(FAMILIES))
     M = draw(st.integers(min_teachers, max_teachers))
     C = draw(caps(M, kinds=cap_kinds))

@@ -49,7 +49,11 @@ def test_unknown_family_is_rejected():
     import pytest
 
     with pytest.raises(ValueError, match="unknown family"):
-        gradients(family="nope").example()
+        gradients(family="nope")
+    with pytest.raises(ValueError, match="unknown family"):
+        problems(family="nope")
+    with pytest.raises(ValueError, match="cap_kinds"):
+        problems(cap_kinds=("sometimes",))
 
 
 def test_negative_control_iid_problems_are_not_pareto_critical_in_general():
