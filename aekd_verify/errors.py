@@ -52,8 +52,13 @@ def require(module: str, extra: str):
 
     try:
         return importlib.import_module(module)
-    except ImportError as exc:  # pragma: no cover - exercised only without the extra
+    except ImportError as exc:
         raise MissingExtraError(
             f"this feature needs the optional dependency '{module}'; "
             f"install it with: pip install 'aekd-verify[{extra}]'"
+        ) from exc
+    except Exception as exc:  # noqa: BLE001 - e.g. a torchvision built for another torch
+        raise MissingExtraError(
+            f"the optional dependency '{module}' is installed but failed to import "
+            f"({type(exc).__name__}: {exc}); reinstall it with: pip install 'aekd-verify[{extra}]'"
         ) from exc

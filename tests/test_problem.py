@@ -79,3 +79,19 @@ def test_normalised_problem_has_unit_scale():
     p = Problem.from_gradients(np.array([[1e4, 0.0], [0.0, 1.0]]), 1.0).normalised()
     assert p.scale == pytest.approx(1.0)
     assert np.max(np.diag(p.K)) == pytest.approx(1.0)
+
+
+def test_require_names_the_extra(monkeypatch):
+    import importlib
+
+    from aekd_verify.errors import MissingExtraError, require
+
+    with pytest.raises(MissingExtraError, match=r"pip install 'aekd-verify\[train\]'"):
+        require("no_such_module_xyz", "train")
+
+    def broken(name):
+        raise RuntimeError("operator torchvision::nms does not exist")
+
+    monkeypatch.setattr(importlib, "import_module", broken)
+    with pytest.raises(MissingExtraError, match="installed but failed to import"):
+        require("torchvision", "cifar")

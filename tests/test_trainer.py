@@ -129,3 +129,20 @@ def test_the_batched_torch_solver_path_validates_too(tmp_path, data, teachers):
     """The CUDA code path (torch solver on the step's device), exercised on the CPU."""
     res = train(cfg(tmp_path, space="params", solver="torch", max_steps=15), data=data, teachers=teachers)
     assert res.validations == 15 and res.validation_failures == 0 and res.worst_residual <= 1e-8
+
+
+def test_dataset_and_device_errors_are_clear(tmp_path):
+    from aekd_verify import InputError, MissingExtraError
+
+    with pytest.raises(InputError, match="needs --data-root"):
+        load_dataset("cifar10")
+    with pytest.raises(InputError, match="unknown dataset"):
+        load_dataset("mnist")
+    try:
+        import torchvision  # noqa: F401
+    except Exception:  # not installed here (or broken): the cifar extra is named
+        with pytest.raises(MissingExtraError, match=r"aekd-verify\[cifar\]"):
+            load_dataset("cifar10", tmp_path)
+    if not torch.cuda.is_available():
+        r = CliRunner().invoke(main, ["train", "--device", "cuda", "--quiet", "--max-steps", "1"])
+        assert r.exit_code == 2 and "CUDA is not available" in r.stderr
