@@ -41,7 +41,7 @@ def conformance(target: str | None, cmd: str | None, profile: str, tol: float, c
     from .conformance import CommandTarget, load_target, run_conformance
     from .strategies import FAMILIES
     from .io import write_json_atomic
-    from .progress import console, progress_bar
+    from .progress import progress_bar
 
     if (target is None) == (cmd is None):
         raise InputError("give exactly one of TARGET (package.module:function) or --cmd 'PROGRAM ...'")
@@ -58,7 +58,7 @@ def conformance(target: str | None, cmd: str | None, profile: str, tol: float, c
         report = run_conformance(fn, name=name, profile=profile, tol=tol, cap_range=_parse_range(cap_range),
                                  timeout=timeout + (5.0 if cmd else 0.0), families=fams, examples=examples,
                                  progress=update)
-    console.print(report.summary(), markup=False, highlight=False)
+    click.echo(report.summary(), err=True)  # plain text: counterexamples stay on one line for pasting
     if json_file is not None:
         write_json_atomic(json_file, report.to_dict())
     sys.exit(0 if report.ok else 1)
