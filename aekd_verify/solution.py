@@ -45,6 +45,8 @@ class Solution:
         method: the solver that produced it.
         stats: solver statistics (iterations, time, status, ...).
         certificate: the solver-independent certificate (see ``certificate.py``).
+        exact: for ``method="exact"``: the exact rationals as strings (``"3/5"``) and the
+            exact KKT checks; ``None`` otherwise.
     """
 
     alpha: np.ndarray
@@ -55,6 +57,7 @@ class Solution:
     method: str
     stats: dict[str, Any] = field(default_factory=dict)
     certificate: "Certificate | None" = None
+    exact: dict[str, Any] | None = None
 
     @property
     def d_norm_sq(self) -> float:
@@ -75,4 +78,6 @@ class Solution:
         if self.certificate is not None:
             out["certificate"] = self.certificate.to_dict()
         out["stats"] = {k: v for k, v in self.stats.items() if isinstance(v, (int, float, str, bool))}
+        if self.exact is not None:
+            out["exact"] = self.exact
         return out

@@ -136,3 +136,14 @@ def test_gram_flag_accepts_a_gram_matrix(tmp_path, grads):
     np.save(bad, np.array([[1.0, 2.0], [2.0, 1.0]]))  # not PSD
     code, _, err = run("solve", bad, "--cap", 1.0, "--gram")
     assert code == 2 and "not positive semidefinite" in err
+
+
+def test_exact_method_prints_the_exact_rationals(tmp_path):
+    path = tmp_path / "g.json"
+    path.write_text("[[1], [-2]]")
+    code, out, _ = run("solve", path, "--cap", 0.6, "--method", "exact")
+    obj = json.loads(out)
+    assert code == 0 and obj["method"] == "exact"
+    assert obj["exact"]["alpha"] == ["3/5", "2/5"] and obj["exact"]["d"] == ["1/5"] and obj["exact"]["cap"] == "3/5"
+    assert obj["exact"]["optimal"] is True and all(obj["exact"]["kkt"].values())
+    assert "exact" not in json.loads(run("solve", path, "--cap", 0.6)[1])

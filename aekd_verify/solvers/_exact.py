@@ -72,8 +72,11 @@ class ExactSolution:
         xi = np.array([float(x) for x in self.xi])
         stats = dict(self.stats, exact_optimal=self.optimal)
         cert = certificate_for(self.problem, alpha, d, float(self.v), xi)
+        exact = {"alpha": [str(x) for x in self.alpha], "d": None if self.d is None else [str(x) for x in self.d],
+                 "v": str(self.v), "xi": [str(x) for x in self.xi], "objective": str(self.objective),
+                 "cap": str(rational_cap(self.problem)), "kkt": dict(self.checks), "optimal": self.optimal}
         return Solution(alpha=alpha, d=d, v=float(self.v), xi=xi, objective=float(self.objective),
-                        method="exact", stats=stats, certificate=cert)
+                        method="exact", stats=stats, certificate=cert, exact=exact)
 
 
 def rational_cap(problem: Problem) -> Q:
