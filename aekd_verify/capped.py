@@ -6,8 +6,8 @@ These closed forms are shared by the certificate and by every solver (DESIGN §1
   (``k`` the largest integer with ``k C <= 1``) and at most one entry ``r = 1 - k C``.
 * ``lmo(c, C)``: ``argmin_{s} s^T c`` -- weight ``C`` on the smallest entries of ``c``
   until the weights sum to 1 (the Frank--Wolfe linear minimisation oracle).
-* ``support(a, C)``: ``phi_C(a) = max_s s^T a`` -- ``C`` times the sum of the ``k``
-  largest entries plus ``r`` times the next one (a superquantile of ``a``).
+* ``frank_wolfe_gap(K, alpha, C)``: ``(K alpha)^T (alpha - lmo(K alpha, C))``, the
+  solver-free duality gap of a feasible ``alpha``.
 * ``optimal_v(a, C)``: the minimiser over ``v`` of ``v + C sum_m max(0, a_m - v)``, i.e.
   the ``ceil(1/C)``-th largest entry of ``a``; with ``xi_m = max(0, a_m - v)`` this is
   the primal (17) minimised over ``(v, xi)`` for a fixed direction ``d`` (``a = G d``).
@@ -21,7 +21,7 @@ import numpy as np
 
 from .tolerances import CAP_ROUNDING
 
-__all__ = ["fill", "lmo", "support", "optimal_v"]
+__all__ = ["fill", "lmo", "frank_wolfe_gap", "optimal_v"]
 
 
 def fill(cap: float, M: int) -> tuple[int, float]:
@@ -57,10 +57,14 @@ def lmo(c: np.ndarray, cap: float) -> np.ndarray:
     return s
 
 
-def support(a: np.ndarray, cap: float) -> float:
-    """``phi_C(a) = max_{s in capped simplex} s^T a`` (DESIGN §1)."""
-    a = np.asarray(a, dtype=np.float64)
-    return float(lmo(-a, cap) @ a)
+def frank_wolfe_gap(K: np.ndarray, alpha: np.ndarray, cap: float) -> float:
+    """``(K alpha)^T (alpha - s)`` with ``s = lmo(K alpha, C)`` (not normalised).
+
+    For a feasible ``alpha`` this is the duality gap ``P(-G^T alpha) - D(alpha)``
+    (DESIGN §1): it bounds the suboptimality and is zero exactly at the optimum.
+    """
+    g = K @ alpha
+    return float(g @ (alpha - lmo(g, cap)))
 
 
 def optimal_v(a: np.ndarray, cap: float) -> float:

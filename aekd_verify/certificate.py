@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from .capped import lmo
+from .capped import frank_wolfe_gap
 from .errors import InputError
 from .problem import Problem, as_problem
 from .solution import recover_primal
@@ -166,7 +166,6 @@ def certificate_for(problem: Problem, alpha: Any, d: Any = None, v: float | None
     sum_xi = float(xi_arr.sum())
     primal_value = v_val + C * sum_xi + 0.5 * dn2
     dual_value = -0.5 * float(alpha @ Kalpha)
-    s_fw = lmo(Kalpha, C)
     return Certificate(
         stationarity_19=stationarity,
         sum_to_one_20=abs(float(alpha.sum()) - 1.0),
@@ -176,7 +175,7 @@ def certificate_for(problem: Problem, alpha: Any, d: Any = None, v: float | None
         complementary_alpha_23=float(np.max(np.abs(alpha * constraint))) / s,
         complementary_beta_23=float(np.max(np.abs((C - alpha) * xi_arr))) / s,
         duality_gap=(primal_value - dual_value) / s,
-        frank_wolfe_gap=float(Kalpha @ (alpha - s_fw)) / s,
+        frank_wolfe_gap=frank_wolfe_gap(K, alpha, C) / s,
         eq24_residual=abs(-dn2 - v_val - C * sum_xi) / s,
         eq25_worst_slack=float(np.min(-dn2 + xi_arr - C * sum_xi - a)) / s,
         tol=tol,

@@ -44,7 +44,7 @@ import numpy as np
 from hypothesis import HealthCheck, Phase, Verbosity, find, given, settings
 from hypothesis.errors import NoSuchExample
 
-from .capped import lmo
+from .capped import frank_wolfe_gap
 from .errors import InputError
 from .problem import Problem
 from .strategies import FAMILIES, problems
@@ -160,9 +160,8 @@ class _Runner:
 # -- judging one problem -----------------------------------------------------------------
 
 def _fw_gap(K: np.ndarray, a: np.ndarray, cap: float) -> float:
-    s = max(float(np.max(np.diag(K))), 1e-300)
-    g = K @ a
-    return float(g @ (a - lmo(g, cap))) / s
+    """The relative FW gap (``capped.frank_wolfe_gap`` over ``max diag K``)."""
+    return frank_wolfe_gap(K, a, cap) / max(float(np.max(np.diag(K))), 1e-300)
 
 
 @dataclass

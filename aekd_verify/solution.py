@@ -59,12 +59,6 @@ class Solution:
     certificate: "Certificate | None" = None
     exact: dict[str, Any] | None = None
 
-    @property
-    def d_norm_sq(self) -> float:
-        """``||d||^2`` (from ``d`` when known)."""
-        assert self.d is not None
-        return float(self.d @ self.d)
-
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of the oracle contract (DESIGN §4)."""
         out: dict[str, Any] = {

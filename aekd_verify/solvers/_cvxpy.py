@@ -86,12 +86,11 @@ def _solve(prob, method: str) -> dict:
 
 def _best(K: np.ndarray, cap: float, alpha: np.ndarray, stats: dict) -> tuple[np.ndarray, bool]:
     """The polished weights when they certify at least as well as the raw ones."""
-    from ..capped import lmo
+    from ..capped import frank_wolfe_gap
 
     def fw(a: np.ndarray) -> float:
-        g = K @ a
         feas = abs(a.sum() - 1.0) + max(0.0, -a.min()) + max(0.0, a.max() - cap)
-        return abs(float(g @ (a - lmo(g, cap)))) + feas
+        return abs(frank_wolfe_gap(K, a, cap)) + feas
 
     from ._active_set import active_set_weights
 

@@ -21,7 +21,9 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Callable
 
+from ..capped import frank_wolfe_gap
 from ..errors import AekdError, InputError, require
+from ..solvers._active_set import active_set_weights
 from ..solvers._torch import solve_gram_batch
 from .data import Dataset, load_dataset
 from .models import STUDENT_SPEC, TEACHER_SPECS, make_model
@@ -231,14 +233,10 @@ def train(cfg: TrainConfig, *, data: Dataset | None = None, teachers: list | Non
             a, g = solve_gram_batch(K[None], cap)
             return a[0], float(g[0])
         # on the CPU one M x M problem is cheapest in the float64 active-set solver
-        from ..capped import lmo
-        from ..solvers._active_set import active_set_weights
-
         Kn = K.cpu().numpy()
-        s = max(float(Kn.diagonal().max()), 1e-300)
-        a, _ = active_set_weights(Kn / s, cap)
-        g = Kn @ a / s
-        return torch.as_tensor(a, device=K.device), float(g @ (a - lmo(g, cap)))
+        Kn = Kn / max(float(Kn.diagonal().max()), 1e-300)
+        a, _ = active_set_weights(Kn, cap)
+        return torch.as_tensor(a, device=K.device), frank_wolfe_gap(Kn, a, cap)
 
     step = 0
     validations: list[dict] = []
