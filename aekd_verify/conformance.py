@@ -47,6 +47,7 @@ from hypothesis.errors import NoSuchExample
 from .capped import frank_wolfe_gap
 from .errors import InputError
 from .problem import Problem
+from .solvers._common import gram_factor
 from .strategies import FAMILIES, problems
 
 __all__ = ["CATEGORIES", "ConformanceReport", "run_conformance", "assert_conforms", "load_target",
@@ -89,8 +90,7 @@ class CommandTarget:
     timeout: float = 10.0
 
     def __call__(self, K: np.ndarray, cap: float):
-        w, V = np.linalg.eigh(K)
-        G = V * np.sqrt(np.clip(w, 0.0, None))  # rows g_m with G G^T = K
+        G = gram_factor(K).T  # rows g_m with G G^T = K
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "grads.npy"
             np.save(path, G)

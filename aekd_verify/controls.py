@@ -17,18 +17,16 @@ import numpy as np
 from .certificate import certificate_for
 from .claims import CLAIMS, Claim, ClaimResult, SolveFn, infeasible_below_one_over_m
 from .problem import Problem
-from .solution import Solution, recover_primal
+from .solution import Solution
 from .solvers import solve_problem
+from .solvers._common import package
 
 __all__ = ["Control", "CONTROLS", "run_controls"]
 
 
 def _from_alpha(p: Problem, alpha: np.ndarray, method: str) -> Solution:
     """A (wrong) solution built honestly from weights: primal recovered, certificate computed."""
-    d, v, xi = recover_primal(p, alpha)
-    dn2 = float(d @ d) if d is not None else float(alpha @ p.K @ alpha)
-    return Solution(alpha=alpha, d=d, v=v, xi=xi, objective=float(v + p.cap * xi.sum() + 0.5 * dn2),
-                    method=method, certificate=certificate_for(p, alpha))
+    return package(p, np.asarray(alpha, dtype=np.float64), method, {})
 
 
 def _with(p: Problem, sol: Solution, **changes) -> Solution:

@@ -13,7 +13,7 @@ from ..problem import Problem
 from ..solution import Solution, recover_primal
 from ..tolerances import CERTIFY_TOL
 
-__all__ = ["finish", "package"]
+__all__ = ["finish", "package", "gram_factor"]
 
 
 def package(problem: Problem, alpha: np.ndarray, method: str, stats: dict[str, Any],
@@ -55,3 +55,17 @@ def finish(problem: Problem, alpha: np.ndarray, method: str, stats: dict[str, An
     v = None if v_n is None else v_n * s
     xi = None if xi_n is None else xi_n * s
     return package(problem, alpha, method, stats, d, v, xi, require_tol=require_tol)
+
+
+def gram_factor(K: np.ndarray) -> np.ndarray:
+    """A factor ``F`` with ``F^T F = K`` from the eigen-decomposition (PSD part, rank rows).
+
+    Used instead of ``cvxpy.quad_form``, which rejects rank-deficient Gram
+    matrices (duplicate or dependent teachers); its transpose is a gradient matrix
+    with ``G G^T = K`` (the conformance kit hands that to external programs).
+    """
+    w, V = np.linalg.eigh(0.5 * (K + K.T))
+    keep = w > 1e-14 * max(float(w.max()), 1e-300)  # drop the null space: fewer, better-scaled rows
+    if not keep.any():
+        return np.zeros((1, K.shape[0]))
+    return (V[:, keep] * np.sqrt(w[keep])).T

@@ -30,9 +30,9 @@ import numpy as np
 from ..errors import SolverError, require
 from ..problem import Problem
 from ..tolerances import POLISH_ACCEPT_GAP, REFERENCE_GAP_TOL
-from ._common import finish
+from ._common import finish, gram_factor
 
-__all__ = ["solve_cvxpy_primal", "solve_cvxpy_dual", "gram_factor"]
+__all__ = ["solve_cvxpy_primal", "solve_cvxpy_dual"]
 
 #: Clarabel settings: gaps and feasibility tightened well below the default 1e-8.
 CLARABEL_SETTINGS = {
@@ -98,19 +98,6 @@ def _best(K: np.ndarray, cap: float, alpha: np.ndarray, stats: dict) -> tuple[np
     better = fw(polished) <= max(fw(alpha), POLISH_ACCEPT_GAP)
     stats["polished"] = bool(better)
     return (polished if better else alpha), better
-
-
-def gram_factor(K: np.ndarray) -> np.ndarray:
-    """A factor ``F`` with ``F^T F = K`` from the eigen-decomposition (PSD part, rank rows).
-
-    Used instead of ``cvxpy.quad_form``, which rejects rank-deficient Gram
-    matrices (duplicate or dependent teachers).
-    """
-    w, V = np.linalg.eigh(0.5 * (K + K.T))
-    keep = w > 1e-14 * max(float(w.max()), 1e-300)  # drop the null space: fewer, better-scaled rows
-    if not keep.any():
-        return np.zeros((1, K.shape[0]))
-    return (V[:, keep] * np.sqrt(w[keep])).T
 
 
 def solve_cvxpy_dual(problem: Problem):

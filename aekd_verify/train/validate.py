@@ -19,9 +19,10 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from ..certificate import certify
+from ..certificate import certificate_for
 from ..errors import require
-from ..solvers import solve
+from ..problem import Problem
+from ..solvers import solve_problem
 from ..tolerances import FLOAT32_UPDATE_TOL
 from .weighting import kd_losses
 
@@ -65,16 +66,15 @@ def _reference_update(student, x, teacher_logits, T, alpha) -> tuple[np.ndarray,
 def validate_step(step: int, *, G, alpha, cap: float, applied_kd_update, student, x, teacher_logits, T: float,
                   tol: float, with_cvxpy: bool) -> Validation:
     """Run the four checks of the module docstring on one step."""
-    Gn = G.detach().double().cpu().numpy()
+    problem = Problem.from_gradients(G.detach().double().cpu().numpy(), cap)
     a = np.asarray(alpha.detach().double().cpu().numpy(), dtype=np.float64)
-    cert = certify(Gn, cap, alpha=a)
-    s = max(float(np.max(np.sum(Gn * Gn, axis=1))), 1e-300)
-    objective = 0.5 * float(a @ (Gn @ Gn.T) @ a)
-    ref = solve(Gn, cap)
-    obj_diff = abs(objective - (-ref.objective)) / s
+    cert = certificate_for(problem, a)
+    s = problem.norm_scale
+    objective = 0.5 * float(a @ problem.K @ a)
+    obj_diff = abs(objective + solve_problem(problem, "active-set").objective) / s
     cvx = None
     if with_cvxpy:
-        cvx = abs(objective - (-solve(Gn, cap, "cvxpy-dual").objective)) / s
+        cvx = abs(objective + solve_problem(problem, "cvxpy-dual").objective) / s
     ref_update, gscale = _reference_update(student, x, teacher_logits, T, a)
     applied = applied_kd_update.detach().double().cpu().numpy()
     upd = float(np.linalg.norm(applied - ref_update)) / max(gscale, 1e-300)
