@@ -62,6 +62,15 @@ def frank_wolfe_gap(K, alpha, cap):
     return ((g * alpha).sum(1) - (g_sorted * w).sum(1)) / scale
 
 
+def _clip_and_fix_sum(a, C):
+    """Clip rows into ``[0, C]`` (``C`` shaped ``(B, 1)``) and put the sum's rounding residue
+    on the free weights."""
+    a = a.clamp(min=0.0).minimum(C)
+    free = (a > 0) & (a < C)
+    nfree = free.sum(1, keepdim=True).clamp_min(1)
+    return (a + free * (1.0 - a.sum(1, keepdim=True)) / nfree).clamp(min=0.0).minimum(C)
+
+
 def project_capped_simplex(y, cap, iters: int | None = None):
     """Euclidean projection of each row of ``y`` onto ``{sum = 1, 0 <= a <= C}`` (bisection)."""
     torch = _torch()
@@ -76,11 +85,7 @@ def project_capped_simplex(y, cap, iters: int | None = None):
         above = s > 1.0
         lo = torch.where(above, mid, lo)
         hi = torch.where(above, hi, mid)
-    a = torch.clamp(y - 0.5 * (lo + hi), min=0.0).minimum(C)
-    # put the rounding residue of the sum on the free coordinates
-    free = (a > 0) & (a < C)
-    nfree = free.sum(1, keepdim=True).clamp_min(1)
-    return (a + free * (1.0 - a.sum(1, keepdim=True)) / nfree).clamp(min=0.0).minimum(C)
+    return _clip_and_fix_sum(y - 0.5 * (lo + hi), C)
 
 
 def _working_set_solve(Kr, free, up, Cc, ridge):
@@ -179,15 +184,6 @@ def _primal_active_set(Kn, Kr, C, alpha, ridge, iters, check_every, tol):
     return alpha
 
 
-def _clean(alpha, C):
-    """Clip a converged PDAS answer into the box and put the sum's rounding on the free weights."""
-    Cc = C[:, None]
-    a = alpha.clamp(min=0.0).minimum(Cc)
-    free = (a > 0) & (a < Cc)
-    nfree = free.sum(1, keepdim=True).clamp_min(1)
-    return (a + free * (1.0 - a.sum(1, keepdim=True)) / nfree).clamp(min=0.0).minimum(Cc)
-
-
 def solve_gram_batch(K, cap, *, pdas_iters: int | None = None, ridge: float | None = None,
                      tol: float | None = None, check_every: int = 2) -> tuple[Any, Any]:
     """Solve ``B`` problems ``min 1/2 a^T K_b a`` on the capped simplex; return ``(alpha, gap)``.
@@ -210,7 +206,7 @@ def solve_gram_batch(K, cap, *, pdas_iters: int | None = None, ridge: float | No
     ridge = ridge if ridge is not None else (1e-14 if dt == torch.float64 else 1e-7)
     tol = tol if tol is not None else TORCH_GAP_TOL.get(str(dt).replace("torch.", ""), 1e-6)
     Kr = Kn + ridge * torch.eye(M, dtype=dt, device=dev)
-    alpha = _clean(_pdas(Kn, Kr, C, ridge, pdas_iters or (M + 8), check_every), C)
+    alpha = _clip_and_fix_sum(_pdas(Kn, Kr, C, ridge, pdas_iters or (M + 8), check_every), C[:, None])
     gap = frank_wolfe_gap(Kn, alpha, C)
     sum_err = (alpha.sum(1) - 1.0).abs()
     need = ~((gap.abs() <= tol) & (sum_err <= 64 * torch.finfo(dt).eps))  # NaN-safe: NaN needs help
