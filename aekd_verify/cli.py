@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from .cli_support import EXIT_NOT_OPTIMAL, EXIT_OK
+from .solvers import METHODS
 from .cli_support import guard as _guard
 
 
@@ -21,13 +22,10 @@ def main() -> None:
     """Reference oracle and verification suite for AE-KD (Theorem 1)."""
 
 
-_METHOD_CHOICES = ["auto", "active-set", "cvxpy-primal", "cvxpy-dual", "exact", "torch"]
-
-
 @main.command()
 @click.argument("grads", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--cap", "cap", type=float, required=True, help="The cap C (>= 1/M).")
-@click.option("--method", type=click.Choice(_METHOD_CHOICES), default="auto", show_default=True)
+@click.option("--method", type=click.Choice(METHODS), default="auto", show_default=True)
 @click.option("--gram", is_flag=True, help="GRADS holds the Gram matrix K = G G^T (then d is null).")
 @_guard
 def solve(grads: Path, cap: float, method: str, gram: bool) -> None:

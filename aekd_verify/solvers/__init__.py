@@ -7,6 +7,7 @@ whose certificate is computed independently of the solver.
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any, Callable
 
 from ..errors import InputError
@@ -16,42 +17,14 @@ from ..solution import Solution
 __all__ = ["METHODS", "solve", "solve_problem"]
 
 
-def _run_active_set(p: Problem) -> Solution:
-    from ._active_set import solve_active_set
-
-    return solve_active_set(p)
-
-
-def _run_cvxpy_primal(p: Problem) -> Solution:
-    from ._cvxpy import solve_cvxpy_primal
-
-    return solve_cvxpy_primal(p)
-
-
-def _run_cvxpy_dual(p: Problem) -> Solution:
-    from ._cvxpy import solve_cvxpy_dual
-
-    return solve_cvxpy_dual(p)
-
-
-def _run_exact(p: Problem) -> Solution:
-    from ._exact import solve_exact
-
-    return solve_exact(p).to_float()
-
-
-def _run_torch(p: Problem) -> Solution:
-    from ._torch import solve_torch_problem
-
-    return solve_torch_problem(p)
-
-
-_REGISTRY: dict[str, Callable[[Problem], Solution]] = {
-    "active-set": _run_active_set,
-    "cvxpy-primal": _run_cvxpy_primal,
-    "cvxpy-dual": _run_cvxpy_dual,
-    "exact": _run_exact,
-    "torch": _run_torch,
+#: method -> (private module, function taking a Problem); modules are imported on first use,
+#: so cvxpy and torch load only when their solver is asked for.
+_REGISTRY: dict[str, tuple[str, str]] = {
+    "active-set": ("_active_set", "solve_active_set"),
+    "cvxpy-primal": ("_cvxpy", "solve_cvxpy_primal"),
+    "cvxpy-dual": ("_cvxpy", "solve_cvxpy_dual"),
+    "exact": ("_exact", "solve_exact_float"),
+    "torch": ("_torch", "solve_torch_problem"),
 }
 
 #: accepted values of ``method``.
@@ -63,9 +36,10 @@ def solve_problem(problem: Problem, method: str = "auto") -> Solution:
     if method == "auto":
         method = "active-set"
     try:
-        fn = _REGISTRY[method]
+        module, function = _REGISTRY[method]
     except KeyError:
         raise InputError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}") from None
+    fn: Callable[[Problem], Solution] = getattr(import_module(f".{module}", __name__), function)
     return fn(problem)
 
 

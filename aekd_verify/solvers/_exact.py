@@ -289,3 +289,8 @@ def certify_exact(G: Any, cap: Any, alpha: Any, *, gram: bool = False) -> dict[s
     if len(a) != problem.M:
         raise InputError(f"alpha must have {problem.M} entries, got {len(a)}")
     return exact_kkt(Gq, Kq, C, a)[0]
+
+
+def solve_exact_float(problem: Problem) -> Solution:
+    """``solve(..., method="exact")``: the exact optimum as a float :class:`Solution` (with ``exact``)."""
+    return solve_exact(problem).to_float()
