@@ -13,6 +13,7 @@ import click
 
 from .cli_support import EXIT_NOT_OPTIMAL, EXIT_OK
 from .solvers import METHODS
+from .tolerances import CERTIFY_TOL
 from .cli_support import guard as _guard
 
 
@@ -42,7 +43,7 @@ def solve(grads: Path, cap: float, method: str, gram: bool) -> None:
 @click.option("--cap", "cap", type=float, required=True, help="The cap C (>= 1/M).")
 @click.option("--alpha", "alpha_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Weights to certify: .json list, {'alpha': [...]} (e.g. solve's output) or .npy.")
-@click.option("--tol", type=float, default=1e-9, show_default=True, help="Relative tolerance.")
+@click.option("--tol", type=float, default=CERTIFY_TOL, show_default=True, help="Relative tolerance.")
 @click.option("--gram", is_flag=True, help="GRADS holds the Gram matrix K = G G^T.")
 @_guard
 def certify(grads: Path, cap: float, alpha_file: Path, tol: float, gram: bool) -> None:

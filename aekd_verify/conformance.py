@@ -49,6 +49,7 @@ from .errors import InputError
 from .problem import Problem
 from .solvers._common import gram_factor
 from .strategies import FAMILIES, problems
+from .tolerances import CONFORMANCE_TOL
 
 __all__ = ["CATEGORIES", "ConformanceReport", "run_conformance", "assert_conforms", "load_target",
            "CommandTarget", "PROFILES"]
@@ -283,7 +284,7 @@ def _in_range(p: Problem, lo: float, hi: float) -> Problem:
     return p if c == p.cap else p.with_cap(c)
 
 
-def run_conformance(target: Target, *, name: str | None = None, profile: str = "quick", tol: float = 1e-8,
+def run_conformance(target: Target, *, name: str | None = None, profile: str = "quick", tol: float = CONFORMANCE_TOL,
                     cap_range: tuple[float, float] = (0.0, math.inf), timeout: float = 5.0,
                     families: tuple[str, ...] = FAMILIES, examples: int | None = None,
                     progress: Callable[[str, int, int], None] | None = None) -> ConformanceReport:

@@ -10,6 +10,7 @@ import click
 
 from .cli_support import guard
 from .errors import InputError
+from .tolerances import CONFORMANCE_TOL
 
 
 def _parse_range(text: str) -> tuple[float, float]:
@@ -24,7 +25,7 @@ def _parse_range(text: str) -> tuple[float, float]:
 @click.argument("target", required=False)
 @click.option("--cmd", default=None, help='An external program: run as CMD GRADS.npy --cap C, prints JSON weights.')
 @click.option("--profile", type=click.Choice(["tiny", "quick", "thorough"]), default="quick", show_default=True)
-@click.option("--tol", type=float, default=1e-8, show_default=True, help="Relative certified (Frank-Wolfe) gap.")
+@click.option("--tol", type=float, default=CONFORMANCE_TOL, show_default=True, help="Relative certified (Frank-Wolfe) gap.")
 @click.option("--cap-range", default="0:inf", show_default=True, help="Caps the target claims to handle, LO:HI.")
 @click.option("--timeout", type=float, default=5.0, show_default=True, help="Seconds per call.")
 @click.option("--families", default=None, help="Comma-separated problem families (default: all).")

@@ -26,7 +26,7 @@ import numpy as np
 from .errors import InfeasibleCapError, InputError
 from .tolerances import CAP_ROUNDING, GRAM_PSD_TOL, GRAM_SYMMETRY_TOL
 
-__all__ = ["Problem", "as_problem"]
+__all__ = ["Problem", "as_problem", "check_cap"]
 
 
 def _as_rational_rows(data: Any) -> tuple[tuple[Fraction, ...], ...] | None:
@@ -79,7 +79,9 @@ def _check_finite(arr: np.ndarray, name: str) -> None:
         )
 
 
-def _check_cap(cap: Any, M: int) -> tuple[float, Fraction | None]:
+def check_cap(cap: Any, M: int) -> tuple[float, Fraction | None]:
+    """``(C as float, C as Fraction or None)``; raises for a non-positive, non-finite or
+    infeasible (``C < 1/M``) cap."""
     if isinstance(cap, bool):
         raise InputError(f"the cap C must be a number, got {cap!r}")
     exact = Fraction(cap) if isinstance(cap, (int, Fraction)) else None
@@ -125,7 +127,7 @@ class Problem:
         # Finiteness is checked on K, not G: a NaN/inf in row m makes K[m, m] non-finite
         # (a sum of squares cannot cancel it), so one BLAS pass over G does both jobs.
         arr = _to_float_matrix(G, "G (gradients)", check_finite=False)
-        c, exact_cap = _check_cap(cap, arr.shape[0])
+        c, exact_cap = check_cap(cap, arr.shape[0])
         if not arr.flags.c_contiguous:
             arr = np.ascontiguousarray(arr)
         arr = arr.view()
@@ -146,7 +148,7 @@ class Problem:
         arr = _to_float_matrix(K, "K (Gram matrix)")
         if arr.shape[0] != arr.shape[1]:
             raise InputError(f"K (Gram matrix) must be square M x M, got shape {arr.shape}")
-        c, exact_cap = _check_cap(cap, arr.shape[0])
+        c, exact_cap = check_cap(cap, arr.shape[0])
         diag = np.diag(arr)
         if (diag < 0).any():
             m = int(np.argmin(diag))
@@ -194,7 +196,7 @@ class Problem:
 
     def with_cap(self, cap: Any) -> "Problem":
         """The same data with another cap (validated)."""
-        c, exact = _check_cap(cap, self.M)
+        c, exact = check_cap(cap, self.M)
         return Problem(K=self.K, cap=c, G=self.G, scale=self.scale, rational_G=self.rational_G,
                        rational_cap=exact)
 

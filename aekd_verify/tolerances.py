@@ -42,5 +42,18 @@ CLAIM_TOL = 1e-7
 #: torch solver target gaps, by dtype.
 TORCH_GAP_TOL = {"float64": 1e-12, "float32": 1e-6}
 
+#: the trainer's per-step validation against the oracle (``--validate-tol``).
+VALIDATE_TOL = 1e-8
+
+#: the conformance kit's default relative certified gap (``--tol``).
+CONFORMANCE_TOL = 1e-8
+
+#: weights within this of a bound start in the working set when the active-set method is
+#: warm-started from approximate weights (the references' polish of Clarabel's answer).
+WARM_START_BOUND = 1e-7
+
+#: the exact solver reads its guessed working set off float weights at this distance from a bound.
+EXACT_GUESS_BOUND = 1e-9
+
 #: the trainer's applied update (a float32 network) vs its float64 recomputation.
 FLOAT32_UPDATE_TOL = 1e-4

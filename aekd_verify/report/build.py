@@ -25,6 +25,7 @@ from ..io import write_json_atomic, write_text_atomic
 from ..problem import Problem
 from ..proofs_cli import run_proofs
 from ..solvers import solve_problem
+from ..tolerances import CLAIM_TOL
 from .document import Document
 
 __all__ = ["build_report", "num", "REPORT_PROFILES"]
@@ -210,7 +211,7 @@ def build_report(out: Path | None = None, *, profile: str = "quick", seed: int =
             progress(stages[i] if i < len(stages) else "done", i, len(stages))
 
     results: dict[str, Any] = {"meta": {"title": "aekd-verify verification report", "date": today,
-                                        "profile": profile, "seed": seed}}
+                                        "profile": profile, "seed": seed, "claim_tol": CLAIM_TOL}}
     results["environment"] = _environment(seed)
     stage(0)
     results["proofs"] = run_proofs()
@@ -263,7 +264,7 @@ def _document(r: dict[str, Any]) -> Document:
 
     doc.h(1, "Theorem 1: verdict per claim")
     doc.p("Each claim was checked on every problem family of the battery; `held` counts problems where its "
-          "premise applied. Slack is relative to max_m ||g_m||^2 (>= -1e-7 is held).")
+          f"premise applied. Slack is relative to max_m ||g_m||^2 (>= -{num(meta['claim_tol'])} is held).")
     doc.table(["claim", "seed eq.", "claimed for", "verdict", "held / applicable", "worst slack"],
               [[c["name"], c["equation"], c["holds_for"], c["verdict"], f"{c['held']} / {c['applicable']}",
                 num(c["worst_slack"]) if c["worst_slack"] is not None else "-"] for c in r["claims_summary"]])

@@ -42,7 +42,7 @@ import numpy as np
 
 from ..capped import fill
 from ..problem import Problem
-from ..tolerances import ACTIVE_SET_MULTIPLIER_TOL
+from ..tolerances import ACTIVE_SET_MULTIPLIER_TOL, WARM_START_BOUND
 from ._kkt import FREE as _FREE, LOWER as _LOWER, UPPER as _UPPER, bordered_solve, direction as _direction
 from ._kkt import refine as _refine
 from ._common import finish
@@ -107,7 +107,7 @@ def _pdas(K: np.ndarray, cap: float, max_iter: int) -> np.ndarray | None:
 
 
 def active_set_weights(K: np.ndarray, cap: float, *, max_iter: int | None = None,
-                       start: np.ndarray | None = None, delta: float = 1e-7) -> tuple[np.ndarray, dict]:
+                       start: np.ndarray | None = None, delta: float = WARM_START_BOUND) -> tuple[np.ndarray, dict]:
     """Optimal ``alpha`` of ``min 1/2 a^T K a`` on the capped simplex, and statistics.
 
     ``K`` should be normalised (``max diag K = 1``); the tolerances assume it.

@@ -37,6 +37,7 @@ from ..certificate import certificate_for
 from ..errors import InputError, SolverError
 from ..problem import Problem, as_problem
 from ..solution import Solution
+from ..tolerances import EXACT_GUESS_BOUND
 from ._kkt import FREE, LOWER, UPPER
 
 __all__ = ["ExactSolution", "solve_exact", "certify_exact", "exact_kkt"]
@@ -184,7 +185,7 @@ def _working_set_alpha(K: list[list[Q]], C: Q, state: tuple[int, ...]) -> list[Q
     return alpha
 
 
-def _classify(alpha: np.ndarray, cap: float, tol: float = 1e-9) -> np.ndarray:
+def _classify(alpha: np.ndarray, cap: float, tol: float = EXACT_GUESS_BOUND) -> np.ndarray:
     return np.array([LOWER if a <= tol else UPPER if (cap < 1 and a >= cap - tol) else FREE for a in alpha])
 
 

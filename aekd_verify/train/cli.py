@@ -12,6 +12,7 @@ import sys
 import click
 
 from ..cli_support import guard
+from ..tolerances import VALIDATE_TOL
 
 
 @click.command()
@@ -34,7 +35,7 @@ from ..cli_support import guard
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--device", default="auto", show_default=True, help="auto (CUDA if available), cpu, cuda, cuda:1, ...")
 @click.option("--validate-every", type=int, default=10, show_default=True, help="Validate every k steps.")
-@click.option("--validate-tol", type=float, default=1e-8, show_default=True, help="Relative tolerance.")
+@click.option("--validate-tol", type=float, default=VALIDATE_TOL, show_default=True, help="Relative tolerance.")
 @click.option("--cvxpy-every", type=int, default=10, show_default=True,
               help="Also cross-check with cvxpy on every k-th validation.")
 @click.option("--on-invalid", type=click.Choice(["fail", "warn"]), default="fail", show_default=True)

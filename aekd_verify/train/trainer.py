@@ -23,8 +23,10 @@ from typing import Any, Callable
 
 from ..capped import frank_wolfe_gap
 from ..errors import AekdError, InputError, require
+from ..problem import check_cap
 from ..solvers._active_set import active_set_weights
 from ..solvers._torch import solve_gram_batch
+from ..tolerances import VALIDATE_TOL
 from .data import Dataset, load_dataset
 from .models import STUDENT_SPEC, TEACHER_SPECS, make_model
 from .validate import Validation, validate_step
@@ -71,7 +73,7 @@ class TrainConfig:
     seed: int = 0
     device: str = "auto"
     validate_every: int = 10
-    validate_tol: float = 1e-8
+    validate_tol: float = VALIDATE_TOL
     cvxpy_every: int = 10
     on_invalid: str = "fail"
     max_steps: int | None = None
@@ -204,9 +206,7 @@ def train(cfg: TrainConfig, *, data: Dataset | None = None, teachers: list | Non
         teachers = train_teachers(data, epochs=cfg.teacher_epochs, cache_dir=cfg.cache_dir, device=device,
                                   log=log)
     M = len(teachers)
-    cap = cfg.effective_cap(M)
-    if M * cap < 1 - 1e-12:
-        raise InputError(f"cap C = {cap} < 1/M = 1/{M}: infeasible")
+    cap, _ = check_cap(cfg.effective_cap(M), M)
     out = Path(cfg.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     log_path, ckpt_path = out / "log.jsonl", out / "checkpoint.pt"
