@@ -261,10 +261,13 @@ def train(cfg: TrainConfig, *, data: Dataset | None = None, teachers: list | Non
                             "validations": json.dumps(validations), "config": json.dumps(asdict(cfg))}, ckpt_path)
 
     student.train()
+    perm_epoch, perm = -1, None
     with open(log_path, "a") as logf:
         while step < total:
             epoch, b = divmod(step, spe)
-            perm = torch.randperm(n, generator=torch.Generator().manual_seed(cfg.seed * 100_003 + epoch))
+            if epoch != perm_epoch:  # the data order depends only on (seed, epoch): resume-exact
+                perm = torch.randperm(n, generator=torch.Generator().manual_seed(cfg.seed * 100_003 + epoch))
+                perm_epoch = epoch
             idx = perm[b * cfg.batch_size:(b + 1) * cfg.batch_size]
             x, y = data.x_train[idx].to(device), data.y_train[idx].to(device)
             tl = tl_all[:, idx.to(device)]
