@@ -146,3 +146,28 @@ def test_dataset_and_device_errors_are_clear(tmp_path):
     if not torch.cuda.is_available():
         r = CliRunner().invoke(main, ["train", "--device", "cuda", "--quiet", "--max-steps", "1"])
         assert r.exit_code == 2 and "CUDA is not available" in r.stderr
+
+
+def test_validation_rejects_a_wrong_alpha_and_a_wrong_update(data, teachers):
+    """Negative controls of the trainer's oracle checks."""
+    from aekd_verify.solvers._torch import solve_gram_batch
+    from aekd_verify.train.models import make_model
+    from aekd_verify.train.validate import validate_step
+
+    student = make_model("mlp-small", data.input_shape, 10, 0)
+    x = data.x_train[:32]
+    tl = torch.stack([t(x) for _, t in teachers]).detach()
+    sg = step_gradients(student, x, tl, 4.0, "params")
+    alpha = solve_gram_batch(sg.K[None], 0.6)[0][0]
+    right = -(alpha.to(sg.G.dtype) @ sg.G)
+
+    def check(a, update):
+        return validate_step(0, G=sg.G, alpha=a, cap=0.6, applied_kd_update=update, student=student, x=x,
+                             teacher_logits=tl, T=4.0, tol=1e-8, with_cvxpy=False)
+
+    assert check(alpha, right).ok
+    wrong_alpha = torch.tensor([0.6, 0.4, 0.0], dtype=torch.float64)
+    v = check(wrong_alpha, -(wrong_alpha.to(sg.G.dtype) @ sg.G))
+    assert not v.ok and "objective_vs_active_set" in v.failed
+    v = check(alpha, -right)  # sign of the applied update flipped
+    assert not v.ok and v.failed == ("applied_update",)
